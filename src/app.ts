@@ -1,0 +1,44 @@
+import { type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import type { Logger as PinoLogger } from 'pino';
+import { AppModule } from './app.module.js';
+import { AppConfig } from './config/app-config.js';
+import { createValidationPipe } from './http/validation.js';
+import { requestIdMiddleware } from './logging/request-id.js';
+
+/** Builds the configured application without listening: main.ts and the tests share it. */
+export async function createApp(
+  config: AppConfig,
+  rootLogger: PinoLogger,
+  /** Modules mounted under the API prefix beside the application's own (tests use it). */
+  extraApiModules: Type[] = [],
+): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(config, rootLogger, extraApiModules),
+    { bufferLogs: true },
+  );
+  app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  app.use(requestIdMiddleware);
+  app.useGlobalPipes(createValidationPipe());
+  if (config.docsEnabled && config.runsApi) mountOpenApi(app);
+  return app;
+}
+
+function mountOpenApi(app: NestExpressApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Taskyard')
+      .setDescription(
+        'Task-processing backend: upload task files, follow them live, fetch results.',
+      )
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}

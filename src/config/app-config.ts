@@ -1,0 +1,61 @@
+import path from 'node:path';
+import type { Environment, LogLevel, Role } from './environment.js';
+
+/** The validated settings, handed out through dependency injection (the class is its own token). */
+export class AppConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly role: Role;
+  /** Absolute path; every file Taskyard writes lives below it. */
+  readonly dataDir: string;
+  readonly logLevel: LogLevel;
+  readonly shutdownGraceMs: number;
+  readonly docsEnabled: boolean;
+  readonly database: {
+    /** Empty when the embedded PostgreSQL is to be started; set to its URL once it runs. */
+    readonly url?: string;
+    readonly poolSize: number;
+    readonly connectTimeoutMs: number;
+    readonly runMigrations: boolean;
+  };
+  readonly health: {
+    readonly minFreeDiskBytes: number;
+    readonly maxHeapBytes: number;
+    readonly checkTimeoutMs: number;
+  };
+
+  constructor(env: Environment) {
+    this.port = env.PORT;
+    this.host = env.HOST;
+    this.role = env.ROLE;
+    this.dataDir = path.resolve(env.DATA_DIR);
+    this.logLevel = env.LOG_LEVEL;
+    this.shutdownGraceMs = env.SHUTDOWN_GRACE_MS;
+    this.docsEnabled = env.DOCS_ENABLED;
+    this.database = {
+      url: env.DATABASE_URL,
+      poolSize: env.DATABASE_POOL_SIZE,
+      connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+      runMigrations: env.MIGRATIONS_RUN,
+    };
+    this.health = {
+      minFreeDiskBytes: env.HEALTH_MIN_FREE_DISK_MB * 1024 * 1024,
+      maxHeapBytes: env.HEALTH_MAX_HEAP_MB * 1024 * 1024,
+      checkTimeoutMs: env.HEALTH_CHECK_TIMEOUT_MS,
+    };
+  }
+
+  get runsApi(): boolean {
+    return this.role !== 'worker';
+  }
+
+  get runsWorker(): boolean {
+    return this.role !== 'api';
+  }
+
+  /** A copy that points at another database (the embedded server's URL once it is known). */
+  withDatabaseUrl(url: string): AppConfig {
+    const copy = Object.create(AppConfig.prototype) as AppConfig;
+    return Object.assign(copy, this, { database: { ...this.database, url } });
+  }
+}

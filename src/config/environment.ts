@@ -1,0 +1,80 @@
+import 'reflect-metadata';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+
+export const ROLES = ['all', 'api', 'worker'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Reads the raw string: implicit conversion would already have made "false" true. */
+const toBoolean = ({ obj, key }: { obj: Record<string, unknown>; key: string }): unknown => {
+  const value = obj[key];
+  if (typeof value !== 'string') return value;
+  const normalized = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(normalized)) return true;
+  if (['false', '0', 'no', 'off'].includes(normalized)) return false;
+  return value;
+};
+
+/**
+ * The process environment as Taskyard reads it. Types are spelled out because the conversion from
+ * strings reads them from decorator metadata. Each property is one variable; its
+ * initializer is the default. `.env.example` lists the same variables with the same defaults.
+ */
+export class Environment {
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT: number = 3000;
+
+  @IsString()
+  HOST: string = '0.0.0.0';
+
+  @IsIn(ROLES)
+  ROLE: Role = 'all';
+
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// or postgresql:// URL' })
+  DATABASE_URL?: string;
+
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  DATABASE_POOL_SIZE: number = 10;
+
+  @IsInt()
+  @Min(100)
+  DATABASE_CONNECT_TIMEOUT_MS: number = 5000;
+
+  @Transform(toBoolean)
+  @IsBoolean()
+  MIGRATIONS_RUN: boolean = true;
+
+  @IsString()
+  DATA_DIR: string = './.data';
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: LogLevel = 'info';
+
+  @IsInt()
+  @Min(0)
+  SHUTDOWN_GRACE_MS: number = 10000;
+
+  @IsInt()
+  @Min(0)
+  HEALTH_MIN_FREE_DISK_MB: number = 256;
+
+  @IsInt()
+  @Min(16)
+  HEALTH_MAX_HEAP_MB: number = 1024;
+
+  @IsInt()
+  @Min(100)
+  HEALTH_CHECK_TIMEOUT_MS: number = 2000;
+
+  @Transform(toBoolean)
+  @IsBoolean()
+  DOCS_ENABLED: boolean = true;
+}

@@ -1,0 +1,18 @@
+import type { DataSourceOptions } from 'typeorm';
+import type { AppConfig } from '../config/app-config.js';
+
+/** TypeORM on `pg`, schema owned by the SQL files in migrations/ (never synchronize). */
+export function dataSourceOptions(config: AppConfig): DataSourceOptions {
+  const { url, poolSize, connectTimeoutMs } = config.database;
+  if (!url) throw new Error('The database URL is not known yet: start the embedded server first');
+  return {
+    type: 'postgres',
+    url,
+    synchronize: false,
+    migrationsRun: false,
+    logging: false,
+    poolSize,
+    connectTimeoutMS: connectTimeoutMs,
+    applicationName: `taskyard-${config.role}`,
+  };
+}

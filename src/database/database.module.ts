@@ -1,0 +1,41 @@
+import { Injectable, Module, type OnModuleInit } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config.js';
+import { dataSourceOptions } from './data-source-options.js';
+import { runMigrations } from './migrator.js';
+
+/** Brings the schema up to date before the application takes traffic. */
+@Injectable()
+export class MigrateOnStartup implements OnModuleInit {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
+    @InjectPinoLogger(MigrateOnStartup.name) private readonly logger: PinoLogger,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    if (!this.config.database.runMigrations) return;
+    const applied = await runMigrations(this.dataSource);
+    if (applied.length > 0) {
+      this.logger.info({ migrations: applied.map((m) => m.version) }, 'migrations applied');
+    }
+  }
+}
+
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        ...dataSourceOptions(config),
+        autoLoadEntities: true,
+        retryAttempts: 5,
+        retryDelay: 1000,
+      }),
+    }),
+  ],
+  providers: [MigrateOnStartup],
+})
+export class DatabaseModule {}

@@ -1,0 +1,74 @@
+import { STATUS_CODES } from 'node:http';
+import { HttpException } from '@nestjs/common';
+import { type Problem, ProblemException, problemType, problemTypeForStatus } from './problem.js';
+
+export interface RenderedProblem {
+  problem: Problem;
+  headers: Record<string, string>;
+  /** True when the error is ours, not the client's: it is logged with its stack. */
+  unexpected: boolean;
+}
+
+interface BodyParseError extends Error {
+  type: 'entity.parse.failed';
+}
+
+/** Turns anything thrown while serving a request into a problem details object. */
+export function toProblem(error: unknown, instance: string): RenderedProblem {
+  if (error instanceof ProblemException) {
+    return { problem: { ...error.problem, instance }, headers: error.headers, unexpected: false };
+  }
+  if (error instanceof HttpException && isBodyParseError(error.cause)) {
+    return { problem: malformedBody(error.cause, instance), headers: {}, unexpected: false };
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    return {
+      problem: base(status, instance, messageOf(error.getResponse()) ?? error.message),
+      headers: {},
+      unexpected: status >= 500,
+    };
+  }
+  return {
+    problem: base(
+      500,
+      instance,
+      'An unexpected error occurred. Quote the request id when reporting it.',
+    ),
+    headers: {},
+    unexpected: true,
+  };
+}
+
+function base(status: number, instance: string, detail: string): Problem {
+  return {
+    type: problemTypeForStatus(status),
+    title: STATUS_CODES[status] ?? 'Error',
+    status,
+    detail,
+    instance,
+  };
+}
+
+function malformedBody(error: BodyParseError, instance: string): Problem {
+  return {
+    ...base(400, instance, `The request body is not valid JSON: ${error.message}`),
+    type: problemType('malformed-body'),
+    title: 'Malformed request body',
+  };
+}
+
+/** body-parser's error for a body that does not parse; Nest wraps it in a BadRequestException. */
+function isBodyParseError(cause: unknown): cause is BodyParseError {
+  return (
+    cause instanceof Error && (cause as Partial<BodyParseError>).type === 'entity.parse.failed'
+  );
+}
+
+/** Nest's exceptions carry `{ message: string | string[] }` or a plain string. */
+function messageOf(response: string | object): string | undefined {
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join('; ');
+  return typeof message === 'string' ? message : undefined;
+}

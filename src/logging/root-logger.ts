@@ -1,0 +1,32 @@
+import { pino, type Logger } from 'pino';
+import type { LogLevel } from '../config/environment.js';
+
+/** Header and field values that must never reach a log line. */
+const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.databaseUrl',
+];
+
+/**
+ * The one pino logger of the process: JSON lines on stdout, or pretty lines when asked for debug
+ * output in a terminal. Nest's logger and the HTTP request logger are children of it.
+ */
+export function createRootLogger(
+  level: LogLevel,
+  stdoutIsTerminal: boolean = process.stdout.isTTY,
+): Logger {
+  const pretty = stdoutIsTerminal && (level === 'debug' || level === 'trace');
+  return pino({
+    level,
+    base: { pid: process.pid },
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    ...(pretty
+      ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l' } } }
+      : {}),
+  });
+}

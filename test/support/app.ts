@@ -1,0 +1,59 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Type } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { createApp } from '../../src/app.js';
+import type { AppConfig } from '../../src/config/app-config.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { createRootLogger } from '../../src/logging/root-logger.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  config: AppConfig;
+  database: TestDatabase;
+  /** http://127.0.0.1:PORT, for supertest. */
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  /** Settings as environment variables, over the test defaults. */
+  env?: Record<string, string>;
+  /** Share a database made by the test file instead of making one. */
+  database?: TestDatabase;
+  apiModules?: Type[];
+}
+
+/** Boots the real application on a random port against a database of its own. */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const database = options.database ?? (await createTestDatabase());
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'taskyard-test-data-'));
+  const config = loadConfig(
+    {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      DATABASE_URL: database.url,
+      ...options.env,
+    },
+    null,
+  );
+  const app = await createApp(config, createRootLogger(config.logLevel, false), options.apiModules);
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address();
+  if (typeof address !== 'object' || !address) throw new Error('the test app is not listening');
+  return {
+    app,
+    config,
+    database,
+    baseUrl: `http://127.0.0.1:${address.port}`,
+    close: async () => {
+      await app.close();
+      if (!options.database) await database.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

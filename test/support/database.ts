@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+import { Client, type QueryResultRow } from 'pg';
+
+/** Set by the global setup: a URL with the right to create databases on the test server. */
+export const ADMIN_URL_VARIABLE = 'TASKYARD_TEST_ADMIN_URL';
+
+export function adminUrl(): string {
+  const url = process.env[ADMIN_URL_VARIABLE];
+  if (!url)
+    throw new Error(`${ADMIN_URL_VARIABLE} is not set: run the tests through jest's global setup`);
+  return url;
+}
+
+export function urlForDatabase(name: string): string {
+  const url = new URL(adminUrl());
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Runs one statement on the server's maintenance connection. */
+export async function adminQuery<Row extends QueryResultRow = QueryResultRow>(
+  sql: string,
+  params: unknown[] = [],
+): Promise<Row[]> {
+  const client = new Client({ connectionString: adminUrl() });
+  await client.connect();
+  try {
+    return (await client.query<Row>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+export interface TestDatabase {
+  name: string;
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh, empty database of the test file's own; the application migrates it when it starts. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = `taskyard_test_${randomBytes(6).toString('hex')}`;
+  await adminQuery(`CREATE DATABASE ${name}`);
+  return {
+    name,
+    url: urlForDatabase(name),
+    drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).then(() => undefined),
+  };
+}
