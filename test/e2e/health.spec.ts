@@ -1,0 +1,99 @@
+import request from 'supertest';
+import { startTestApp, type TestApp } from '../support/app.js';
+import { adminQuery, createTestDatabase, type TestDatabase } from '../support/database.js';
+
+async function waitForStatus(
+  baseUrl: string,
+  path: string,
+  status: number,
+): Promise<request.Response> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const response = await request(baseUrl).get(path);
+    if (response.status === status || Date.now() > deadline) return response;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Cuts the application off from its database: new connections refused, open ones killed. */
+async function takeDatabaseDown(name: string): Promise<void> {
+  await adminQuery(`ALTER DATABASE ${name} WITH ALLOW_CONNECTIONS false`);
+  await adminQuery('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [
+    name,
+  ]);
+}
+
+describe('health checks', () => {
+  let database: TestDatabase;
+  let testApp: TestApp;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    testApp = await startTestApp({ database });
+  });
+  afterAll(async () => {
+    await testApp.close();
+    await database.drop();
+  });
+
+  it('reports live without touching anything', async () => {
+    const response = await request(testApp.baseUrl).get('/health/live').expect(200);
+    expect(response.body.status).toBe('ok');
+    expect(typeof response.body.uptimeSeconds).toBe('number');
+  });
+
+  it('reports ready with the database, storage and heap checks up', async () => {
+    const response = await request(testApp.baseUrl).get('/health/ready').expect(200);
+    expect(response.body.status).toBe('ok');
+    expect(response.body.details).toMatchObject({
+      database: { status: 'up' },
+      storage: { status: 'up' },
+      heap: { status: 'up' },
+    });
+    expect(response.body.details.storage.freeBytes).toBeGreaterThan(0);
+  });
+
+  it('answers 503 naming the database while it is unreachable, and recovers by itself', async () => {
+    await takeDatabaseDown(database.name);
+    try {
+      const down = await waitForStatus(testApp.baseUrl, '/health/ready', 503);
+      expect(down.status).toBe(503);
+      expect(down.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(down.body).toMatchObject({
+        type: 'urn:taskyard:problem:not-ready',
+        status: 503,
+        detail: 'Failing checks: database',
+        checks: { database: { status: 'down' }, storage: { status: 'up' } },
+      });
+      await request(testApp.baseUrl).get('/health/live').expect(200);
+    } finally {
+      await adminQuery(`ALTER DATABASE ${database.name} WITH ALLOW_CONNECTIONS true`);
+    }
+    const up = await waitForStatus(testApp.baseUrl, '/health/ready', 200);
+    expect(up.status).toBe(200);
+  });
+
+  it('answers 503 when free disk space is under the floor', async () => {
+    const starved = await startTestApp({
+      database,
+      env: { HEALTH_MIN_FREE_DISK_MB: '1000000000' },
+    });
+    try {
+      const response = await request(starved.baseUrl).get('/health/ready').expect(503);
+      expect(response.body.detail).toBe('Failing checks: storage');
+      expect(response.body.checks.storage.message).toMatch(/bytes free, below the floor/);
+    } finally {
+      await starved.close();
+    }
+  });
+
+  it('answers 503 when the heap is over its ceiling', async () => {
+    const bloated = await startTestApp({ database, env: { HEALTH_MAX_HEAP_MB: '16' } });
+    try {
+      const response = await request(bloated.baseUrl).get('/health/ready').expect(503);
+      expect(response.body.detail).toBe('Failing checks: heap');
+    } finally {
+      await bloated.close();
+    }
+  });
+});
