@@ -49,8 +49,8 @@ describe('SQL migrations', () => {
     const results = await Promise.all(
       connections.map((db) => runMigrations(db, path.join(FIXTURES, 'good'))),
     );
-    expect(results.map((applied) => applied.length).sort()).toEqual([0, 0, 2]);
-    expect(await connections[0]!.query('SELECT count(*)::int AS n FROM widgets')).toEqual([
+    expect(results.map((applied) => applied.length).sort((a, b) => a - b)).toEqual([0, 0, 2]);
+    expect(await connections[0].query('SELECT count(*)::int AS n FROM widgets')).toEqual([
       { n: 1 },
     ]);
   });

@@ -4,7 +4,10 @@ import { Environment } from '../../src/config/environment.js';
 
 describe('.env.example', () => {
   const documented = parse(readFileSync(new URL('../../.env.example', import.meta.url)));
-  const defaults = new Environment() as unknown as Record<string, unknown>;
+  const defaults = new Environment() as unknown as Record<
+    string,
+    string | number | boolean | undefined
+  >;
 
   it('lists every setting, and only those', () => {
     expect(Object.keys(documented).sort()).toEqual(Object.keys(defaults).sort());
