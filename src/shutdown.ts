@@ -2,10 +2,11 @@ import type { INestApplication } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { EmbeddedPostgres } from './database/embedded-postgres.js';
 
-const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+// SIGHUP: the terminal that ran `npm start` was closed.
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /**
- * On SIGINT/SIGTERM: close the application (Nest's shutdown hooks, then the HTTP server, then the
+ * On SIGINT, SIGTERM or SIGHUP: close the application (Nest's shutdown hooks, then the HTTP server, then the
  * database pool), then stop the embedded PostgreSQL, all within `graceMs`; past it, exit anyway.
  * Nest's enableShutdownHooks() is not used because it cannot order a step after the pool closes.
  */

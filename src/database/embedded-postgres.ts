@@ -31,27 +31,33 @@ type EmbeddedPostgresInstance = InstanceType<EmbeddedPostgresClass>;
  */
 export class EmbeddedPostgres {
   private server?: EmbeddedPostgresInstance;
+  private connectionUrl = '';
   private readonly clusterDir: string;
   private readonly stateFile: string;
 
   private constructor(
     private readonly dataDir: string,
     private readonly logger: Logger,
-    readonly url: string = '',
   ) {
     this.clusterDir = path.join(dataDir, 'postgres');
     this.stateFile = path.join(dataDir, 'postgres.json');
   }
 
   static async start(dataDir: string, logger: Logger): Promise<EmbeddedPostgres> {
-    return new EmbeddedPostgres(dataDir, logger.child({ component: 'embedded-postgres' })).boot();
+    const embedded = new EmbeddedPostgres(
+      dataDir,
+      logger.child({ component: 'embedded-postgres' }),
+    );
+    await embedded.boot();
+    return embedded;
   }
 
-  /** True when this process started the server (and so stops it). */
-  get owned(): boolean {
-    return this.server !== undefined;
+  /** postgres://… of the `taskyard` database on the server. */
+  get url(): string {
+    return this.connectionUrl;
   }
 
+  /** Stops the server if this process started it; a server shared from another process stays up. */
   async stop(): Promise<void> {
     if (!this.server) return;
     const server = this.server;
@@ -62,7 +68,7 @@ export class EmbeddedPostgres {
     this.logger.info('embedded PostgreSQL stopped');
   }
 
-  private async boot(): Promise<EmbeddedPostgres> {
+  private async boot(): Promise<void> {
     await mkdir(this.dataDir, { recursive: true });
     if (userInfo().uid === 0) await assertReachableByOtherUsers(this.dataDir);
     const state = (await this.readState()) ?? {
@@ -77,48 +83,28 @@ export class EmbeddedPostgres {
         { ownerPid: owner, port: state.port },
         'using the embedded PostgreSQL of a running process',
       );
-      return new EmbeddedPostgres(
-        this.dataDir,
-        this.logger,
-        this.urlFor(state.password, state.port),
-      );
+      this.connectionUrl = this.urlFor(state.password, state.port);
+      return;
     }
     if (running) await this.stopOrphan(running.pid);
 
-    const EmbeddedPostgresServer = await importWithoutSignalHooks();
-    if (!state.initialised) {
-      await this.initialise(EmbeddedPostgresServer, state);
-    }
     const port = await findFreePort();
-    const server = this.createServer(EmbeddedPostgresServer, state.password, port);
+    const server = this.createServer(await importWithoutSignalHooks(), state.password, port);
+    if (!state.initialised) {
+      // A cluster directory without the "initialised" mark is what an interrupted first start leaves.
+      await rm(this.clusterDir, { recursive: true, force: true });
+      this.logger.info({ clusterDir: this.clusterDir }, 'creating the embedded PostgreSQL cluster');
+      await server.initialise();
+    }
     await startOrExplain(server, this.logger);
     this.server = server;
-    await this.writeState({ ...state, port, ownerPid: process.pid });
-    this.logger.info({ port, clusterDir: this.clusterDir }, 'embedded PostgreSQL started');
-    const ready = new EmbeddedPostgres(
-      this.dataDir,
-      this.logger,
-      this.urlFor(state.password, port),
-    );
-    ready.server = server;
-    return ready;
-  }
-
-  private async initialise(Server: EmbeddedPostgresClass, state: ClusterState): Promise<void> {
-    // A cluster directory without the "initialised" mark is what an interrupted initdb leaves.
-    await rm(this.clusterDir, { recursive: true, force: true });
-    this.logger.info({ clusterDir: this.clusterDir }, 'creating the embedded PostgreSQL cluster');
-    const port = await findFreePort();
-    const server = this.createServer(Server, state.password, port);
-    await server.initialise();
-    await startOrExplain(server, this.logger);
-    try {
+    if (!state.initialised) {
       await server.createDatabase(DATABASE_NAME);
-    } finally {
-      await server.stop();
+      state.initialised = true;
     }
-    state.initialised = true;
-    await this.writeState(state);
+    await this.writeState({ ...state, port, ownerPid: process.pid });
+    this.connectionUrl = this.urlFor(state.password, port);
+    this.logger.info({ port, clusterDir: this.clusterDir }, 'embedded PostgreSQL started');
   }
 
   private createServer(
