@@ -5,15 +5,24 @@ import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { JobsAdminModule } from './jobs/admin.module.js';
+import { JobsModule } from './jobs/jobs.module.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { WorkerModule } from './worker/worker.module.js';
 
 /** Business routes live under this prefix; health, metrics and docs stay at the root. */
 export const API_PREFIX = 'api/v1';
 
 /** Feature modules whose controllers serve under API_PREFIX (none of them owns the prefix). */
 const API_MODULES: Type[] = [];
+
+/** Modules tests add: `api` ones are mounted under the prefix, `providers` ones (e.g. job handlers) beside. */
+export interface AppExtraModules {
+  api?: Type[];
+  providers?: Type[];
+}
 
 @Module({})
 export class AppModule {
@@ -24,9 +33,12 @@ export class AppModule {
   static forRoot(
     config: AppConfig,
     rootLogger: Logger,
-    extraApiModules: Type[] = [],
+    extraModules: AppExtraModules = {},
   ): DynamicModule {
-    const apiModules = config.runsApi ? [...API_MODULES, ...extraApiModules] : [];
+    const adminModules = config.adminApiEnabled ? [JobsAdminModule] : [];
+    const apiModules = config.runsApi
+      ? [...API_MODULES, ...adminModules, ...(extraModules.api ?? [])]
+      : [];
     return {
       module: AppModule,
       imports: [
@@ -34,7 +46,10 @@ export class AppModule {
         LoggingModule.forRoot(rootLogger),
         DatabaseModule,
         MetricsModule,
+        JobsModule,
+        ...(config.runsWorker ? [WorkerModule] : []),
         HealthModule,
+        ...(extraModules.providers ?? []),
         ...apiModules,
         RouterModule.register([{ path: API_PREFIX, children: apiModules }]),
       ],

@@ -1,10 +1,9 @@
-import { type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
-import { AppModule } from './app.module.js';
+import { type AppExtraModules, AppModule } from './app.module.js';
 import { AppConfig } from './config/app-config.js';
 import { createValidationPipe } from './http/validation.js';
 import { requestIdMiddleware } from './logging/request-id.js';
@@ -13,11 +12,11 @@ import { requestIdMiddleware } from './logging/request-id.js';
 export async function createApp(
   config: AppConfig,
   rootLogger: PinoLogger,
-  /** Modules mounted under the API prefix beside the application's own (tests use it). */
-  extraApiModules: Type[] = [],
+  /** Modules beside the application's own (tests use it). */
+  extraModules: AppExtraModules = {},
 ): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(
-    AppModule.forRoot(config, rootLogger, extraApiModules),
+    AppModule.forRoot(config, rootLogger, extraModules),
     { bufferLogs: true },
   );
   app.useLogger(app.get(Logger));

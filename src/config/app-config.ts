@@ -23,6 +23,26 @@ export class AppConfig {
     readonly maxHeapBytes: number;
     readonly checkTimeoutMs: number;
   };
+  /** Admin REST routes; behind this flag until API keys exist. */
+  readonly adminApiEnabled: boolean;
+  readonly jobs: {
+    readonly leaseMs: number;
+    readonly pollIntervalMs: number;
+    readonly reaperIntervalMs: number;
+    readonly defaultMaxAttempts: number;
+    readonly defaultTimeoutMs: number;
+    readonly backoffBaseMs: number;
+    readonly backoffMaxMs: number;
+    readonly groupMaxRunning: number;
+    readonly retentionMs: number;
+    readonly retentionCron: string;
+  };
+  readonly worker: {
+    readonly concurrency: number;
+    readonly prefetch: number;
+    /** Empty: every queue. */
+    readonly queues: string[];
+  };
 
   constructor(env: Environment) {
     this.port = env.PORT;
@@ -42,6 +62,24 @@ export class AppConfig {
       minFreeDiskBytes: env.HEALTH_MIN_FREE_DISK_MB * 1024 * 1024,
       maxHeapBytes: env.HEALTH_MAX_HEAP_MB * 1024 * 1024,
       checkTimeoutMs: env.HEALTH_CHECK_TIMEOUT_MS,
+    };
+    this.adminApiEnabled = env.ADMIN_API_ENABLED;
+    this.jobs = {
+      leaseMs: env.JOBS_LEASE_MS,
+      pollIntervalMs: env.JOBS_POLL_INTERVAL_MS,
+      reaperIntervalMs: env.JOBS_REAPER_INTERVAL_MS,
+      defaultMaxAttempts: env.JOBS_DEFAULT_MAX_ATTEMPTS,
+      defaultTimeoutMs: env.JOBS_DEFAULT_TIMEOUT_MS,
+      backoffBaseMs: env.JOBS_BACKOFF_BASE_MS,
+      backoffMaxMs: env.JOBS_BACKOFF_MAX_MS,
+      groupMaxRunning: env.JOBS_GROUP_MAX_RUNNING,
+      retentionMs: env.JOBS_RETENTION_HOURS * 3_600_000,
+      retentionCron: env.JOBS_RETENTION_CRON,
+    };
+    this.worker = {
+      concurrency: env.WORKER_CONCURRENCY,
+      prefetch: env.WORKER_PREFETCH,
+      queues: env.WORKER_QUEUES.split(',').filter(Boolean),
     };
   }
 

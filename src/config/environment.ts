@@ -77,4 +77,62 @@ export class Environment {
   @Transform(toBoolean)
   @IsBoolean()
   DOCS_ENABLED: boolean = true;
+
+  @Transform(toBoolean)
+  @IsBoolean()
+  ADMIN_API_ENABLED: boolean = false;
+
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  WORKER_CONCURRENCY: number = 10;
+
+  @IsInt()
+  @Min(0)
+  @Max(10000)
+  WORKER_PREFETCH: number = 10;
+
+  @Matches(/^$|^[\w.:-]+(,[\w.:-]+)*$/, {
+    message: 'must be a comma-separated list of queue names',
+  })
+  WORKER_QUEUES: string = '';
+
+  @IsInt()
+  @Min(500)
+  JOBS_LEASE_MS: number = 30000;
+
+  @IsInt()
+  @Min(10)
+  JOBS_POLL_INTERVAL_MS: number = 1000;
+
+  @IsInt()
+  @Min(10)
+  JOBS_REAPER_INTERVAL_MS: number = 1000;
+
+  @IsInt()
+  @Min(1)
+  JOBS_DEFAULT_MAX_ATTEMPTS: number = 5;
+
+  @IsInt()
+  @Min(1)
+  JOBS_DEFAULT_TIMEOUT_MS: number = 300000;
+
+  @IsInt()
+  @Min(1)
+  JOBS_BACKOFF_BASE_MS: number = 1000;
+
+  @IsInt()
+  @Min(1)
+  JOBS_BACKOFF_MAX_MS: number = 3600000;
+
+  @IsInt()
+  @Min(1)
+  JOBS_GROUP_MAX_RUNNING: number = 5;
+
+  @IsInt()
+  @Min(1)
+  JOBS_RETENTION_HOURS: number = 168;
+
+  @IsString()
+  JOBS_RETENTION_CRON: string = '17 * * * *';
 }

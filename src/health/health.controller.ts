@@ -1,4 +1,4 @@
-import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Optional, ServiceUnavailableException } from '@nestjs/common';
 import {
   HealthCheck,
   HealthCheckService,
@@ -9,6 +9,7 @@ import {
 import { ApiTags } from '@nestjs/swagger';
 import { AppConfig } from '../config/app-config.js';
 import { ProblemException } from '../http/problem.js';
+import { WorkerHealthIndicator } from '../worker/worker.health.js';
 import { StorageHealthIndicator } from './storage.health.js';
 
 @ApiTags('health')
@@ -20,6 +21,8 @@ export class HealthController {
     private readonly storage: StorageHealthIndicator,
     private readonly memory: MemoryHealthIndicator,
     private readonly config: AppConfig,
+    /** Present in worker processes (ROLE worker or all). */
+    @Optional() private readonly worker?: WorkerHealthIndicator,
   ) {}
 
   /** The process is up and its event loop turns; touches nothing else. */
@@ -33,11 +36,13 @@ export class HealthController {
   @HealthCheck()
   async ready(): Promise<HealthCheckResult> {
     const { health } = this.config;
+    const worker = this.worker;
     try {
       return await this.health.check([
         () => this.database.pingCheck('database', { timeout: health.checkTimeoutMs }),
         () => this.storage.check('storage'),
         () => this.memory.checkHeap('heap', health.maxHeapBytes),
+        ...(worker ? [() => worker.check('worker')] : []),
       ]);
     } catch (error) {
       throw error instanceof ServiceUnavailableException ? notReady(error) : error;

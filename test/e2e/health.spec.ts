@@ -29,7 +29,8 @@ describe('health checks', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    testApp = await startTestApp({ database });
+    // API role: the worker's own readiness check is covered with the queue.
+    testApp = await startTestApp({ database, env: { ROLE: 'api' } });
   });
   afterAll(async () => {
     await testApp.close();

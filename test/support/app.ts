@@ -23,7 +23,10 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Share a database made by the test file instead of making one. */
   database?: TestDatabase;
+  /** Modules mounted under the API prefix. */
   apiModules?: Type[];
+  /** Modules beside the application's own, e.g. job handlers. */
+  modules?: Type[];
 }
 
 /** Boots the real application on a random port against a database of its own. */
@@ -41,7 +44,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
     null,
   );
-  const app = await createApp(config, createRootLogger(config.logLevel, false), options.apiModules);
+  const app = await createApp(config, createRootLogger(config.logLevel, false), {
+    api: options.apiModules,
+    providers: options.modules,
+  });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
   if (typeof address !== 'object' || !address) throw new Error('the test app is not listening');

@@ -1,0 +1,39 @@
+import { SYSTEM_NAMES } from '../systems/index.js';
+function positiveInteger(name, fallback) {
+    const raw = process.env[name];
+    if (raw === undefined || raw === '')
+        return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 1) {
+        throw new Error(`${name} must be a positive integer, got "${raw}"`);
+    }
+    return value;
+}
+function systemList() {
+    const raw = process.env.BENCH_SYSTEMS;
+    if (!raw)
+        return SYSTEM_NAMES;
+    const names = raw.split(',').map((name) => name.trim());
+    const unknown = names.filter((name) => !SYSTEM_NAMES.includes(name));
+    if (unknown.length > 0) {
+        throw new Error(`BENCH_SYSTEMS: unknown ${unknown.join(', ')}; known: ${SYSTEM_NAMES.join(', ')}`);
+    }
+    return names;
+}
+export function loadConfig() {
+    return {
+        serverUrl: process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
+        systems: systemList(),
+        runs: positiveInteger('BENCH_RUNS', 3),
+        enqueueJobs: positiveInteger('BENCH_ENQUEUE_JOBS', 5_000),
+        inFlight: positiveInteger('BENCH_IN_FLIGHT', 10),
+        bulkJobs: positiveInteger('BENCH_BULK_JOBS', 50_000),
+        bulkBatch: positiveInteger('BENCH_BULK_BATCH', 1_000),
+        drainJobs: positiveInteger('BENCH_JOBS', 20_000),
+        concurrency: positiveInteger('BENCH_CONCURRENCY', 10),
+        drainTimeLimitMs: positiveInteger('BENCH_DRAIN_TIME_LIMIT_S', 30) * 1000,
+        pickupSamples: positiveInteger('BENCH_PICKUP_SAMPLES', 200),
+        pgbenchSeconds: positiveInteger('BENCH_PGBENCH_SECONDS', 5),
+    };
+}
+//# sourceMappingURL=config.js.map

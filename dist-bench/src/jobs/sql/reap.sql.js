@@ -1,0 +1,25 @@
+import { JOBS_CHANNEL } from '../db.js';
+const REAPER_LOCK_ID = 7_240_002;
+const REAP_EXPIRED = `
+WITH lock AS (SELECT pg_try_advisory_xact_lock(${REAPER_LOCK_ID}) AS held),
+reaped AS (
+  UPDATE jobs SET
+    status = CASE
+      WHEN cancel_requested_at IS NOT NULL THEN 'cancelled'::job_status
+      WHEN attempts >= max_attempts THEN 'failed'::job_status
+      ELSE 'queued'::job_status END,
+    last_error = 'lease expired: worker ' || lease_owner || ' stopped or stalled',
+    run_at = now(),
+    finished_at = CASE WHEN cancel_requested_at IS NOT NULL OR attempts >= max_attempts THEN now() END,
+    lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
+  WHERE status = 'running' AND lease_expires_at <= now() AND (SELECT held FROM lock)
+  RETURNING id, queue, status
+), notified AS (
+  SELECT pg_notify('${JOBS_CHANNEL}', 'queue:' || queue)
+  FROM (SELECT DISTINCT queue FROM reaped WHERE status = 'queued') AS due
+)
+SELECT id, status FROM reaped WHERE (SELECT count(*) FROM notified) >= 0`;
+export async function reapExpired(db) {
+    return (await db.query(REAP_EXPIRED)).rows;
+}
+//# sourceMappingURL=reap.sql.js.map

@@ -1,0 +1,313 @@
+var __decorate = (this && this.__decorate) || function (decorators, target, key, desc) {
+    var c = arguments.length, r = c < 3 ? target : desc === null ? desc = Object.getOwnPropertyDescriptor(target, key) : desc, d;
+    if (typeof Reflect === "object" && typeof Reflect.decorate === "function") r = Reflect.decorate(decorators, target, key, desc);
+    else for (var i = decorators.length - 1; i >= 0; i--) if (d = decorators[i]) r = (c < 3 ? d(r) : c > 3 ? d(target, key, r) : d(target, key)) || r;
+    return c > 3 && r && Object.defineProperty(target, key, r), r;
+};
+var __metadata = (this && this.__metadata) || function (k, v) {
+    if (typeof Reflect === "object" && typeof Reflect.metadata === "function") return Reflect.metadata(k, v);
+};
+var __param = (this && this.__param) || function (paramIndex, decorator) {
+    return function (target, key) { decorator(target, key, paramIndex); }
+};
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Injectable, } from '@nestjs/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config.js';
+import { poolOf } from '../jobs/db.js';
+import { JobCancelledError, LeaseLostError, WorkerShutdownError } from '../jobs/errors.js';
+import { HandlerRegistry } from '../jobs/handler-registry.js';
+import { toClaimedJob } from '../jobs/job.js';
+import { JobsMetrics } from '../jobs/jobs.metrics.js';
+import { claimJobs } from '../jobs/sql/claim.sql.js';
+import { renewLeases, writeProgress } from '../jobs/sql/lease.sql.js';
+import { decideOutcome } from './decide-outcome.js';
+import { executeJob } from './job-execution.js';
+import { JobListener } from './job-listener.js';
+import { OutcomeWriter } from './outcome-writer.js';
+const RETRYABLE_CLAIM_ERRORS = new Set(['23505', '40P01']);
+let WorkerService = class WorkerService {
+    config;
+    handlers;
+    metrics;
+    logger;
+    id = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+    db;
+    outcomes;
+    listener;
+    buffer = [];
+    running = new Map();
+    runningByType = new Map();
+    heldByType = new Map();
+    claiming = false;
+    claimAgain = false;
+    stopping = false;
+    pollTimer;
+    renewTimer;
+    lastLoopAt = 0;
+    constructor(dataSource, config, handlers, metrics, logger) {
+        this.config = config;
+        this.handlers = handlers;
+        this.metrics = metrics;
+        this.logger = logger;
+        this.db = poolOf(dataSource);
+        this.outcomes = new OutcomeWriter(this.db, this.logger.logger);
+    }
+    get listenerConnected() {
+        return this.listener?.connected ?? false;
+    }
+    async onApplicationBootstrap() {
+        const url = this.config.database.url ?? '';
+        this.listener = new JobListener(url, {
+            onQueue: (queue) => this.wake(queue),
+            onCancel: (jobId) => this.cancelLocal(jobId),
+            onConnectionChange: (connected) => this.metrics.listenerConnected.set(connected ? 1 : 0),
+        }, this.logger.logger);
+        await this.listener.start();
+        const { pollIntervalMs, leaseMs } = this.config.jobs;
+        this.pollTimer = setInterval(() => this.fill(), pollIntervalMs);
+        this.renewTimer = setInterval(() => void this.renewLeases(), Math.floor(leaseMs / 3));
+        this.logger.info({ workerId: this.id, types: this.handlers.all().map((h) => h.type), ...this.config.worker }, 'worker started');
+        this.fill();
+    }
+    async beforeApplicationShutdown() {
+        this.stopping = true;
+        clearInterval(this.pollTimer);
+        const buffered = this.buffer.splice(0);
+        for (const job of buffered) {
+            this.release(job);
+            void this.outcomes.write({
+                id: job.id,
+                token: job.leaseToken,
+                status: 'queued',
+                release: true,
+            });
+        }
+        const deadline = Date.now() + Math.max(0, this.config.shutdownGraceMs - 2000);
+        while (this.running.size > 0 && Date.now() < deadline)
+            await sleep(20);
+        const unfinished = [...this.running.values()];
+        for (const { controller } of unfinished)
+            controller.abort(new WorkerShutdownError('worker shutting down'));
+        while (this.running.size > 0)
+            await sleep(5);
+        await this.outcomes.drained();
+        clearInterval(this.renewTimer);
+        await this.listener?.stop();
+        this.logger.info({ handedBack: buffered.length + unfinished.length }, 'worker stopped');
+    }
+    wake(queue) {
+        const { queues } = this.config.worker;
+        if (queues.length === 0 || queues.includes(queue))
+            this.fill();
+    }
+    fill() {
+        if (this.stopping)
+            return;
+        if (this.claiming) {
+            this.claimAgain = true;
+            return;
+        }
+        const { concurrency, prefetch } = this.config.worker;
+        const room = concurrency + prefetch - this.running.size - this.buffer.length;
+        const types = room > 0 ? this.claimableTypes() : [];
+        if (types.length === 0) {
+            this.lastLoopAt = Date.now();
+            return;
+        }
+        this.claiming = true;
+        this.claimAgain = false;
+        void this.claim(types, room).finally(() => {
+            this.claiming = false;
+            if (this.claimAgain)
+                this.fill();
+        });
+    }
+    async claim(types, limit) {
+        try {
+            const rows = await claimJobs(this.db, {
+                workerId: this.id,
+                types,
+                queues: this.config.worker.queues,
+                limit,
+                leaseMs: this.config.jobs.leaseMs,
+                groupMaxRunning: this.config.jobs.groupMaxRunning,
+            });
+            this.lastLoopAt = Date.now();
+            for (const row of rows) {
+                const job = toClaimedJob(row);
+                this.buffer.push(job);
+                increment(this.heldByType, job.type, 1);
+            }
+            if (rows.length === limit)
+                this.claimAgain = true;
+            this.startBuffered();
+        }
+        catch (error) {
+            if (RETRYABLE_CLAIM_ERRORS.has(error.code ?? '')) {
+                this.claimAgain = true;
+                return;
+            }
+            this.logger.warn({ err: error }, 'claiming jobs failed; trying again at the next poll');
+        }
+    }
+    claimableTypes() {
+        return this.handlers
+            .all()
+            .filter((h) => h.options.concurrency === undefined ||
+            (this.heldByType.get(h.type) ?? 0) < h.options.concurrency)
+            .map((h) => h.type);
+    }
+    startBuffered() {
+        const { concurrency } = this.config.worker;
+        for (let i = 0; i < this.buffer.length && this.running.size < concurrency;) {
+            const job = this.buffer[i];
+            const handler = this.handlers.get(job.type);
+            const limit = handler?.options.concurrency;
+            if (handler && limit !== undefined && (this.runningByType.get(job.type) ?? 0) >= limit) {
+                i++;
+                continue;
+            }
+            this.buffer.splice(i, 1);
+            if (handler)
+                this.run(job, handler);
+        }
+    }
+    run(job, handler) {
+        const controller = new AbortController();
+        this.running.set(job.id, { job, handler, controller });
+        increment(this.runningByType, job.type, 1);
+        const labels = { queue: job.queue, type: job.type };
+        this.metrics.queueWait.observe(labels, Math.max(0, Date.now() - job.runAt.getTime()) / 1000);
+        const lease = { id: job.id, token: job.leaseToken };
+        const logger = this.logger.logger.child({
+            jobId: job.id,
+            type: job.type,
+            attempt: job.attempts,
+        });
+        const timeoutMs = job.timeoutMs ?? handler.options.timeoutMs ?? this.config.jobs.defaultTimeoutMs;
+        const started = performance.now();
+        void executeJob(job, handler, controller, timeoutMs, {
+            logger,
+            heartbeat: () => this.heartbeat(lease, controller),
+            progress: async (data) => {
+                if (!(await writeProgress(this.db, lease, data)))
+                    throw this.loseLease(controller, job.id);
+            },
+        })
+            .then(async (execution) => {
+            this.running.delete(job.id);
+            this.release(job, true);
+            this.startBuffered();
+            this.fill();
+            const decided = decideOutcome(job, execution, {
+                baseMs: handler.options.backoff?.baseMs ?? this.config.jobs.backoffBaseMs,
+                maxMs: handler.options.backoff?.maxMs ?? this.config.jobs.backoffMaxMs,
+            });
+            if (!execution.ok && !(execution.error instanceof WorkerShutdownError)) {
+                logger.warn({ err: execution.error, outcome: decided?.kind ?? 'lease-lost' }, 'job attempt failed');
+            }
+            if (!decided)
+                return;
+            this.metrics.duration.observe({ ...labels, outcome: decided.kind }, (performance.now() - started) / 1000);
+            const accepted = await this.outcomes.write(decided.outcome);
+            if (!accepted) {
+                logger.warn({ outcome: decided.kind }, 'outcome refused: the lease was lost, another worker owns the job');
+                return;
+            }
+            if (decided.kind === 'succeeded')
+                this.metrics.completed.inc(labels);
+            else if (decided.kind === 'failed')
+                this.metrics.failed.inc(labels);
+            else if (decided.kind === 'retried')
+                this.metrics.retried.inc(labels);
+            else if (decided.kind === 'cancelled')
+                this.metrics.cancelled.inc(labels);
+        })
+            .catch((error) => logger.error({ err: error }, 'recording the outcome of a job failed'));
+    }
+    release(job, wasRunning = false) {
+        increment(this.heldByType, job.type, -1);
+        if (wasRunning)
+            increment(this.runningByType, job.type, -1);
+    }
+    async heartbeat(lease, controller) {
+        const renewed = await renewLeases(this.db, [lease], this.config.jobs.leaseMs);
+        if (renewed.length === 0)
+            throw this.loseLease(controller, lease.id);
+    }
+    loseLease(controller, jobId) {
+        const error = new LeaseLostError(`the lease on job ${jobId} was lost`);
+        controller.abort(error);
+        return error;
+    }
+    async renewLeases() {
+        const held = [...[...this.running.values()].map((r) => r.job), ...this.buffer];
+        if (held.length === 0)
+            return;
+        let renewed;
+        try {
+            renewed = await renewLeases(this.db, held.map((job) => ({ id: job.id, token: job.leaseToken })), this.config.jobs.leaseMs);
+        }
+        catch (error) {
+            this.logger.warn({ err: error, jobs: held.length }, 'renewing leases failed');
+            return;
+        }
+        const alive = new Map(renewed.map((r) => [r.id, r.cancel_requested]));
+        for (const job of held) {
+            const cancelRequested = alive.get(job.id);
+            if (cancelRequested === undefined)
+                this.dropLost(job);
+            else if (cancelRequested)
+                this.cancelLocal(job.id);
+        }
+    }
+    dropLost(job) {
+        const running = this.running.get(job.id);
+        if (running?.job.leaseToken === job.leaseToken) {
+            this.loseLease(running.controller, job.id);
+            return;
+        }
+        const index = this.buffer.indexOf(job);
+        if (index >= 0) {
+            this.buffer.splice(index, 1);
+            this.release(job);
+            this.logger.warn({ jobId: job.id }, 'dropped a buffered job whose lease was lost');
+        }
+    }
+    cancelLocal(jobId) {
+        const running = this.running.get(jobId);
+        if (running) {
+            running.controller.abort(new JobCancelledError('the job was cancelled'));
+            return;
+        }
+        const index = this.buffer.findIndex((job) => job.id === jobId);
+        if (index < 0)
+            return;
+        const [job] = this.buffer.splice(index, 1);
+        this.release(job);
+        void this.outcomes.write({
+            id: job.id,
+            token: job.leaseToken,
+            status: 'cancelled',
+            error: 'cancelled before it started',
+        });
+    }
+};
+WorkerService = __decorate([
+    Injectable(),
+    __param(4, InjectPinoLogger('Worker')),
+    __metadata("design:paramtypes", [DataSource,
+        AppConfig,
+        HandlerRegistry,
+        JobsMetrics,
+        PinoLogger])
+], WorkerService);
+export { WorkerService };
+function increment(counts, key, by) {
+    counts.set(key, (counts.get(key) ?? 0) + by);
+}
+//# sourceMappingURL=worker.service.js.map

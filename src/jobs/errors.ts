@@ -1,0 +1,24 @@
+/** Thrown by a handler: the job fails at once, whatever attempts remain. */
+export class PermanentJobError extends Error {
+  override readonly name = 'PermanentJobError';
+}
+
+/** The reason a running job's signal fires when the job is cancelled. */
+export class JobCancelledError extends Error {
+  override readonly name = 'JobCancelledError';
+}
+
+/** The reason a running job's signal fires when its attempt runs out of time. */
+export class JobTimeoutError extends Error {
+  override readonly name = 'JobTimeoutError';
+}
+
+/** The reason a running job's signal fires when its lease was lost: another worker may run it. */
+export class LeaseLostError extends Error {
+  override readonly name = 'LeaseLostError';
+}
+
+/** The reason a running job's signal fires when the process shuts down; the job is handed back. */
+export class WorkerShutdownError extends Error {
+  override readonly name = 'WorkerShutdownError';
+}

@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Gauge, Histogram } from 'prom-client';
+import { DataSource } from 'typeorm';
+import { MetricsRegistry } from '../metrics/metrics.registry.js';
+import { poolOf } from './db.js';
+
+type JobLabels = 'queue' | 'type';
+
+const LIVE_COUNTS = `
+SELECT queue, status, count(*)::int AS count FROM jobs
+WHERE status IN ('queued', 'running') GROUP BY queue, status`;
+
+/** The queue's Prometheus metrics. Queued and running gauges are read from the database per scrape. */
+@Injectable()
+export class JobsMetrics {
+  readonly enqueued: Counter<JobLabels>;
+  readonly completed: Counter<JobLabels>;
+  readonly failed: Counter<JobLabels>;
+  readonly retried: Counter<JobLabels>;
+  readonly cancelled: Counter<JobLabels>;
+  readonly duration: Histogram<JobLabels | 'outcome'>;
+  readonly queueWait: Histogram<JobLabels>;
+  readonly listenerConnected: Gauge;
+
+  constructor(registry: MetricsRegistry, dataSource: DataSource) {
+    const registers = [registry];
+    const labelNames = ['queue', 'type'] as const;
+    const counter = (name: string, help: string): Counter<JobLabels> =>
+      new Counter({ name, help, labelNames, registers });
+    this.enqueued = counter('jobs_enqueued_total', 'Jobs enqueued');
+    this.completed = counter('jobs_completed_total', 'Jobs that succeeded');
+    this.failed = counter(
+      'jobs_failed_total',
+      'Jobs that failed for good (attempts used up or permanent error)',
+    );
+    this.retried = counter(
+      'jobs_retried_total',
+      'Failed attempts that were scheduled to run again',
+    );
+    this.cancelled = counter(
+      'jobs_cancelled_total',
+      'Running jobs that stopped because they were cancelled',
+    );
+    this.duration = new Histogram({
+      name: 'job_duration_seconds',
+      help: 'Time a handler ran, by outcome',
+      labelNames: ['queue', 'type', 'outcome'],
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300],
+      registers,
+    });
+    this.queueWait = new Histogram({
+      name: 'job_queue_wait_seconds',
+      help: 'Time from when a job could run (run_at) to when a worker started it',
+      labelNames,
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 60, 300, 3600],
+      registers,
+    });
+    this.listenerConnected = new Gauge({
+      name: 'jobs_listener_connected',
+      help: '1 while the worker LISTENs for new jobs, 0 while it falls back to polling',
+      registers,
+    });
+    const live = new Gauge({
+      name: 'jobs_live',
+      help: 'Queued and running jobs by queue (read from the database at scrape time)',
+      labelNames: ['queue', 'status'],
+      registers,
+      async collect() {
+        const { rows } = await poolOf(dataSource).query<{
+          queue: string;
+          status: string;
+          count: number;
+        }>(LIVE_COUNTS);
+        this.reset();
+        for (const row of rows) this.set({ queue: row.queue, status: row.status }, row.count);
+      },
+    });
+    void live;
+  }
+}

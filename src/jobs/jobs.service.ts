@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AppConfig } from '../config/app-config.js';
+import { connectionOf, type Db, poolOf } from './db.js';
+import { EnqueueBatcher } from './enqueue-batcher.js';
+import { insertRows, toEnqueueRow } from './enqueue-rows.js';
+import { HandlerRegistry } from './handler-registry.js';
+import { type Job, type JobRow, type JobSpec, toJob } from './job.js';
+import { JobsMetrics } from './jobs.metrics.js';
+import { cancelJob, retryJob, selectJob } from './sql/control.sql.js';
+
+export interface EnqueueOptions {
+  /** The EntityManager of an open transaction: the jobs then exist only if it commits. */
+  manager?: EntityManager;
+}
+
+/** The queue's front door: enqueue, look up, cancel, retry. */
+@Injectable()
+export class JobsService {
+  private readonly db: Db;
+  private readonly batcher: EnqueueBatcher;
+
+  constructor(
+    dataSource: DataSource,
+    private readonly config: AppConfig,
+    private readonly handlers: HandlerRegistry,
+    private readonly metrics: JobsMetrics,
+  ) {
+    this.db = poolOf(dataSource);
+    this.batcher = new EnqueueBatcher(this.db);
+  }
+
+  /** Stores one job; resolves once it is committed (or, with a manager, written in that transaction). */
+  async enqueue(spec: JobSpec, options: EnqueueOptions = {}): Promise<Job> {
+    const rowJson = toEnqueueRow(spec, this.defaultMaxAttempts(spec.type));
+    const row = options.manager
+      ? ((
+          await insertRows(
+            await connectionOf(options.manager),
+            [rowJson],
+            [spec.idempotencyKey ?? null],
+          )
+        )[0] as JobRow)
+      : await this.batcher.add(rowJson, spec.idempotencyKey ?? null);
+    this.metrics.enqueued.inc({ queue: row.queue, type: row.type });
+    return toJob(row);
+  }
+
+  /** Stores many jobs in one statement, all or none. */
+  async enqueueMany(specs: JobSpec[], options: EnqueueOptions = {}): Promise<Job[]> {
+    if (specs.length === 0) return [];
+    const rows = specs.map((spec) => toEnqueueRow(spec, this.defaultMaxAttempts(spec.type)));
+    const db = options.manager ? await connectionOf(options.manager) : this.db;
+    const jobs = (
+      await insertRows(
+        db,
+        rows,
+        specs.map((s) => s.idempotencyKey ?? null),
+      )
+    ).map(toJob);
+    for (const job of jobs) this.metrics.enqueued.inc({ queue: job.queue, type: job.type });
+    return jobs;
+  }
+
+  async get(id: string): Promise<Job | undefined> {
+    const row = isJobId(id) ? await selectJob(this.db, id) : undefined;
+    return row && toJob(row);
+  }
+
+  /** A queued job ends `cancelled` now; a running one is signalled and ends `cancelled` when its handler stops. */
+  async cancel(id: string): Promise<Job | undefined> {
+    const row = isJobId(id) ? await cancelJob(this.db, id) : undefined;
+    return row ? toJob(row) : this.get(id);
+  }
+
+  /** Queues a failed or cancelled job again with fresh attempts; undefined if it is neither. */
+  async retry(id: string): Promise<Job | undefined> {
+    const row = isJobId(id) ? await retryJob(this.db, id) : undefined;
+    return row && toJob(row);
+  }
+
+  private defaultMaxAttempts(type: string): number {
+    return this.handlers.get(type)?.options.maxAttempts ?? this.config.jobs.defaultMaxAttempts;
+  }
+}
+
+function isJobId(id: string): boolean {
+  return /^[1-9]\d{0,18}$/.test(id);
+}

@@ -1,0 +1,51 @@
+import type { Db } from '../db.js';
+import { JOBS_CHANNEL } from '../db.js';
+import type { JobRow } from '../job.js';
+
+/**
+ * A queued job is cancelled at once. A running one is marked and its worker told by NOTIFY; the
+ * worker fires the job's AbortSignal and records `cancelled` when the handler stops.
+ */
+const CANCEL_JOB = `
+WITH target AS (SELECT id, status FROM jobs WHERE id = $1 FOR UPDATE),
+cancelled AS (
+  UPDATE jobs j SET status = 'cancelled', finished_at = now()
+  FROM target t WHERE j.id = t.id AND t.status = 'queued'
+  RETURNING j.*
+), requested AS (
+  UPDATE jobs j SET cancel_requested_at = COALESCE(j.cancel_requested_at, now())
+  FROM target t WHERE j.id = t.id AND t.status = 'running'
+  RETURNING j.*
+), notified AS (
+  SELECT pg_notify('${JOBS_CHANNEL}', 'cancel:' || id) FROM requested
+)
+SELECT * FROM cancelled
+UNION ALL
+SELECT * FROM requested WHERE (SELECT count(*) FROM notified) >= 0`;
+
+const RETRY_JOB = `
+WITH retried AS (
+  UPDATE jobs SET status = 'queued', attempts = 0, run_at = now(), finished_at = NULL,
+                  cancel_requested_at = NULL
+  WHERE id = $1 AND status IN ('failed', 'cancelled')
+  RETURNING *
+), notified AS (
+  SELECT pg_notify('${JOBS_CHANNEL}', 'queue:' || queue) FROM retried
+)
+SELECT * FROM retried WHERE (SELECT count(*) FROM notified) >= 0`;
+
+const SELECT_JOB = `SELECT * FROM jobs WHERE id = $1`;
+
+/** Undefined when there is no such job; otherwise the job after the request (status unchanged if it had finished). */
+export async function cancelJob(db: Db, id: string): Promise<JobRow | undefined> {
+  return (await db.query<JobRow>(CANCEL_JOB, [id])).rows[0];
+}
+
+/** Undefined when the job does not exist or is not failed or cancelled. */
+export async function retryJob(db: Db, id: string): Promise<JobRow | undefined> {
+  return (await db.query<JobRow>(RETRY_JOB, [id])).rows[0];
+}
+
+export async function selectJob(db: Db, id: string): Promise<JobRow | undefined> {
+  return (await db.query<JobRow>(SELECT_JOB, [id])).rows[0];
+}

@@ -1,0 +1,75 @@
+import { type BackoffPolicy, retryDelayMs } from '../jobs/backoff.js';
+import {
+  JobCancelledError,
+  LeaseLostError,
+  PermanentJobError,
+  WorkerShutdownError,
+} from '../jobs/errors.js';
+import type { ClaimedJob } from '../jobs/job.js';
+import type { Outcome } from '../jobs/sql/finish.sql.js';
+import type { Execution } from './job-execution.js';
+
+const MAX_ERROR_LENGTH = 4000;
+
+export type OutcomeKind = 'succeeded' | 'failed' | 'retried' | 'cancelled' | 'released';
+
+/** What to record for an attempt; undefined when the lease was lost (the job is no longer ours). */
+export function decideOutcome(
+  job: ClaimedJob,
+  execution: Execution,
+  backoff: BackoffPolicy,
+): { outcome: Outcome; kind: OutcomeKind } | undefined {
+  const lease = { id: job.id, token: job.leaseToken };
+  if (execution.ok) {
+    const serialised = serialisable(execution.result);
+    if (serialised === true) {
+      return {
+        kind: 'succeeded',
+        outcome: { ...lease, status: 'succeeded', result: execution.result ?? null },
+      };
+    }
+    return { kind: 'failed', outcome: { ...lease, status: 'failed', error: serialised } };
+  }
+  const { error } = execution;
+  if (error instanceof LeaseLostError) return undefined;
+  if (error instanceof JobCancelledError) {
+    return {
+      kind: 'cancelled',
+      outcome: { ...lease, status: 'cancelled', error: describe(error) },
+    };
+  }
+  if (error instanceof WorkerShutdownError) {
+    return {
+      kind: 'released',
+      outcome: { ...lease, status: 'queued', release: true, retryInMs: 0 },
+    };
+  }
+  if (error instanceof PermanentJobError || job.attempts >= job.maxAttempts) {
+    return { kind: 'failed', outcome: { ...lease, status: 'failed', error: describe(error) } };
+  }
+  return {
+    kind: 'retried',
+    outcome: {
+      ...lease,
+      status: 'queued',
+      error: describe(error),
+      retryInMs: retryDelayMs(job.attempts, backoff),
+    },
+  };
+}
+
+function describe(error: unknown): string {
+  const text =
+    error instanceof Error ? `${error.name}: ${error.message}` : `thrown: ${String(error)}`;
+  return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH)}…` : text;
+}
+
+/** True, or why the result cannot be stored as JSON. */
+function serialisable(result: unknown): true | string {
+  try {
+    JSON.stringify(result ?? null);
+    return true;
+  } catch (error) {
+    return `the handler's result is not JSON-serializable: ${(error as Error).message}`;
+  }
+}

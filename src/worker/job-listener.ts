@@ -1,0 +1,100 @@
+import { Client } from 'pg';
+import type { Logger } from 'pino';
+import { JOBS_CHANNEL } from '../jobs/db.js';
+
+export interface ListenerEvents {
+  /** Jobs became runnable in this queue. */
+  onQueue(queue: string): void;
+  /** A running job was asked to cancel. */
+  onCancel(jobId: string): void;
+  onConnectionChange(connected: boolean): void;
+}
+
+const MAX_RECONNECT_DELAY_MS = 5000;
+
+/**
+ * One dedicated connection that LISTENs on the queue's channel. When it drops (network, server
+ * restart, pg_terminate_backend) it reconnects with backoff; the worker polls meanwhile.
+ */
+export class JobListener {
+  private client?: Client;
+  private stopped = false;
+  private reconnectDelayMs = 100;
+  private reconnectTimer?: NodeJS.Timeout;
+  connected = false;
+
+  constructor(
+    private readonly url: string,
+    private readonly events: ListenerEvents,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.reconnectTimer);
+    const client = this.client;
+    this.client = undefined;
+    this.setConnected(false);
+    await client?.end().catch(() => undefined);
+  }
+
+  private async connect(): Promise<void> {
+    const client = new Client({
+      connectionString: this.url,
+      application_name: 'taskyard-listener',
+      keepAlive: true,
+    });
+    client.on('notification', (message) => this.dispatch(message.payload ?? ''));
+    client.on('error', (error) => this.lost(client, error));
+    client.on('end', () => this.lost(client, new Error('connection ended')));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${JOBS_CHANNEL}`);
+    } catch (error) {
+      this.lost(client, error);
+      return;
+    }
+    if (this.stopped) {
+      await client.end().catch(() => undefined);
+      return;
+    }
+    this.client = client;
+    this.reconnectDelayMs = 100;
+    this.setConnected(true);
+  }
+
+  private dispatch(payload: string): void {
+    const separator = payload.indexOf(':');
+    const kind = payload.slice(0, separator);
+    const value = payload.slice(separator + 1);
+    if (kind === 'queue') this.events.onQueue(value);
+    else if (kind === 'cancel') this.events.onCancel(value);
+  }
+
+  private lost(client: Client, error: unknown): void {
+    if (this.stopped || (this.client !== undefined && this.client !== client)) return;
+    if (this.client === client || this.connected) {
+      this.logger.warn({ err: error }, 'job listener connection lost; polling until it is back');
+    }
+    this.client = undefined;
+    this.setConnected(false);
+    client.removeAllListeners('end');
+    client.end().catch(() => undefined);
+    if (this.reconnectTimer) return;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      void this.connect();
+    }, this.reconnectDelayMs);
+    this.reconnectDelayMs = Math.min(MAX_RECONNECT_DELAY_MS, this.reconnectDelayMs * 2);
+  }
+
+  private setConnected(connected: boolean): void {
+    if (this.connected === connected) return;
+    this.connected = connected;
+    this.events.onConnectionChange(connected);
+  }
+}

@@ -1,0 +1,337 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  type BeforeApplicationShutdown,
+  Injectable,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config.js';
+import { type Db, poolOf } from '../jobs/db.js';
+import { JobCancelledError, LeaseLostError, WorkerShutdownError } from '../jobs/errors.js';
+import { HandlerRegistry, type RegisteredHandler } from '../jobs/handler-registry.js';
+import { type ClaimedJob, toClaimedJob } from '../jobs/job.js';
+import { JobsMetrics } from '../jobs/jobs.metrics.js';
+import { claimJobs } from '../jobs/sql/claim.sql.js';
+import { type Lease, renewLeases, writeProgress } from '../jobs/sql/lease.sql.js';
+import { decideOutcome } from './decide-outcome.js';
+import { executeJob } from './job-execution.js';
+import { JobListener } from './job-listener.js';
+import { OutcomeWriter } from './outcome-writer.js';
+
+interface RunningJob {
+  job: ClaimedJob;
+  handler: RegisteredHandler;
+  controller: AbortController;
+}
+
+/** Conflicts a claim can meet when it races another claimer; it simply claims again. */
+const RETRYABLE_CLAIM_ERRORS = new Set(['23505', '40P01']);
+
+/**
+ * The scheduled worker: claims jobs in batches, keeps a small buffer of claimed jobs so that a
+ * finished handler never waits on a round trip, runs handlers within the process-wide and per-type
+ * limits, renews leases, and hands unfinished work back on shutdown.
+ */
+@Injectable()
+export class WorkerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  readonly id = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  private readonly db: Db;
+  private readonly outcomes: OutcomeWriter;
+  private listener?: JobListener;
+  private buffer: ClaimedJob[] = [];
+  private readonly running = new Map<string, RunningJob>();
+  private readonly runningByType = new Map<string, number>();
+  private readonly heldByType = new Map<string, number>();
+  private claiming = false;
+  private claimAgain = false;
+  private stopping = false;
+  private pollTimer?: NodeJS.Timeout;
+  private renewTimer?: NodeJS.Timeout;
+  /** When the claim loop last completed a pass (a claim, or a decision that there was no room). */
+  lastLoopAt = 0;
+
+  constructor(
+    dataSource: DataSource,
+    private readonly config: AppConfig,
+    private readonly handlers: HandlerRegistry,
+    private readonly metrics: JobsMetrics,
+    @InjectPinoLogger('Worker') private readonly logger: PinoLogger,
+  ) {
+    this.db = poolOf(dataSource);
+    this.outcomes = new OutcomeWriter(this.db, this.logger.logger);
+  }
+
+  get listenerConnected(): boolean {
+    return this.listener?.connected ?? false;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const url = this.config.database.url ?? '';
+    this.listener = new JobListener(
+      url,
+      {
+        onQueue: (queue) => this.wake(queue),
+        onCancel: (jobId) => this.cancelLocal(jobId),
+        onConnectionChange: (connected) => this.metrics.listenerConnected.set(connected ? 1 : 0),
+      },
+      this.logger.logger,
+    );
+    await this.listener.start();
+    const { pollIntervalMs, leaseMs } = this.config.jobs;
+    this.pollTimer = setInterval(() => this.fill(), pollIntervalMs);
+    this.renewTimer = setInterval(() => void this.renewLeases(), Math.floor(leaseMs / 3));
+    this.logger.info(
+      { workerId: this.id, types: this.handlers.all().map((h) => h.type), ...this.config.worker },
+      'worker started',
+    );
+    this.fill();
+  }
+
+  /** Stop claiming; let running jobs finish within the grace period; hand back the rest. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.pollTimer);
+    const buffered = this.buffer.splice(0);
+    for (const job of buffered) {
+      this.release(job);
+      void this.outcomes.write({
+        id: job.id,
+        token: job.leaseToken,
+        status: 'queued',
+        release: true,
+      });
+    }
+    const deadline = Date.now() + Math.max(0, this.config.shutdownGraceMs - 2000);
+    while (this.running.size > 0 && Date.now() < deadline) await sleep(20);
+    const unfinished = [...this.running.values()];
+    for (const { controller } of unfinished)
+      controller.abort(new WorkerShutdownError('worker shutting down'));
+    while (this.running.size > 0) await sleep(5);
+    await this.outcomes.drained();
+    clearInterval(this.renewTimer);
+    await this.listener?.stop();
+    this.logger.info({ handedBack: buffered.length + unfinished.length }, 'worker stopped');
+  }
+
+  /** A NOTIFY said jobs are ready in `queue`. */
+  wake(queue: string): void {
+    const { queues } = this.config.worker;
+    if (queues.length === 0 || queues.includes(queue)) this.fill();
+  }
+
+  private fill(): void {
+    if (this.stopping) return;
+    if (this.claiming) {
+      this.claimAgain = true;
+      return;
+    }
+    const { concurrency, prefetch } = this.config.worker;
+    const room = concurrency + prefetch - this.running.size - this.buffer.length;
+    const types = room > 0 ? this.claimableTypes() : [];
+    if (types.length === 0) {
+      this.lastLoopAt = Date.now();
+      return;
+    }
+    this.claiming = true;
+    this.claimAgain = false;
+    void this.claim(types, room).finally(() => {
+      this.claiming = false;
+      if (this.claimAgain) this.fill();
+    });
+  }
+
+  private async claim(types: string[], limit: number): Promise<void> {
+    try {
+      const rows = await claimJobs(this.db, {
+        workerId: this.id,
+        types,
+        queues: this.config.worker.queues,
+        limit,
+        leaseMs: this.config.jobs.leaseMs,
+        groupMaxRunning: this.config.jobs.groupMaxRunning,
+      });
+      this.lastLoopAt = Date.now();
+      for (const row of rows) {
+        const job = toClaimedJob(row);
+        this.buffer.push(job);
+        increment(this.heldByType, job.type, 1);
+      }
+      // A full batch suggests more are waiting.
+      if (rows.length === limit) this.claimAgain = true;
+      this.startBuffered();
+    } catch (error) {
+      if (RETRYABLE_CLAIM_ERRORS.has((error as { code?: string }).code ?? '')) {
+        this.claimAgain = true;
+        return;
+      }
+      this.logger.warn({ err: error }, 'claiming jobs failed; trying again at the next poll');
+    }
+  }
+
+  /** Types with a handler and room under their own concurrency limit. */
+  private claimableTypes(): string[] {
+    return this.handlers
+      .all()
+      .filter(
+        (h) =>
+          h.options.concurrency === undefined ||
+          (this.heldByType.get(h.type) ?? 0) < h.options.concurrency,
+      )
+      .map((h) => h.type);
+  }
+
+  private startBuffered(): void {
+    const { concurrency } = this.config.worker;
+    for (let i = 0; i < this.buffer.length && this.running.size < concurrency;) {
+      const job = this.buffer[i] as ClaimedJob;
+      const handler = this.handlers.get(job.type);
+      const limit = handler?.options.concurrency;
+      if (handler && limit !== undefined && (this.runningByType.get(job.type) ?? 0) >= limit) {
+        i++;
+        continue;
+      }
+      this.buffer.splice(i, 1);
+      if (handler) this.run(job, handler);
+    }
+  }
+
+  private run(job: ClaimedJob, handler: RegisteredHandler): void {
+    const controller = new AbortController();
+    this.running.set(job.id, { job, handler, controller });
+    increment(this.runningByType, job.type, 1);
+    const labels = { queue: job.queue, type: job.type };
+    this.metrics.queueWait.observe(labels, Math.max(0, Date.now() - job.runAt.getTime()) / 1000);
+    const lease = { id: job.id, token: job.leaseToken };
+    const logger = this.logger.logger.child({
+      jobId: job.id,
+      type: job.type,
+      attempt: job.attempts,
+    });
+    const timeoutMs =
+      job.timeoutMs ?? handler.options.timeoutMs ?? this.config.jobs.defaultTimeoutMs;
+    const started = performance.now();
+    void executeJob(job, handler, controller, timeoutMs, {
+      logger,
+      heartbeat: () => this.heartbeat(lease, controller),
+      progress: async (data) => {
+        if (!(await writeProgress(this.db, lease, data))) throw this.loseLease(controller, job.id);
+      },
+    })
+      .then(async (execution) => {
+        this.running.delete(job.id);
+        this.release(job, true);
+        this.startBuffered();
+        this.fill();
+        const decided = decideOutcome(job, execution, {
+          baseMs: handler.options.backoff?.baseMs ?? this.config.jobs.backoffBaseMs,
+          maxMs: handler.options.backoff?.maxMs ?? this.config.jobs.backoffMaxMs,
+        });
+        if (!execution.ok && !(execution.error instanceof WorkerShutdownError)) {
+          logger.warn(
+            { err: execution.error, outcome: decided?.kind ?? 'lease-lost' },
+            'job attempt failed',
+          );
+        }
+        if (!decided) return;
+        this.metrics.duration.observe(
+          { ...labels, outcome: decided.kind },
+          (performance.now() - started) / 1000,
+        );
+        const accepted = await this.outcomes.write(decided.outcome);
+        if (!accepted) {
+          logger.warn(
+            { outcome: decided.kind },
+            'outcome refused: the lease was lost, another worker owns the job',
+          );
+          return;
+        }
+        if (decided.kind === 'succeeded') this.metrics.completed.inc(labels);
+        else if (decided.kind === 'failed') this.metrics.failed.inc(labels);
+        else if (decided.kind === 'retried') this.metrics.retried.inc(labels);
+        else if (decided.kind === 'cancelled') this.metrics.cancelled.inc(labels);
+      })
+      .catch((error: unknown) =>
+        logger.error({ err: error }, 'recording the outcome of a job failed'),
+      );
+  }
+
+  /** Forget a job this worker held (buffered or, with `wasRunning`, running). */
+  private release(job: ClaimedJob, wasRunning = false): void {
+    increment(this.heldByType, job.type, -1);
+    if (wasRunning) increment(this.runningByType, job.type, -1);
+  }
+
+  private async heartbeat(lease: Lease, controller: AbortController): Promise<void> {
+    const renewed = await renewLeases(this.db, [lease], this.config.jobs.leaseMs);
+    if (renewed.length === 0) throw this.loseLease(controller, lease.id);
+  }
+
+  private loseLease(controller: AbortController, jobId: string): LeaseLostError {
+    const error = new LeaseLostError(`the lease on job ${jobId} was lost`);
+    controller.abort(error);
+    return error;
+  }
+
+  /** Renews every lease this worker holds; stops jobs whose lease was lost or that were cancelled. */
+  private async renewLeases(): Promise<void> {
+    const held = [...[...this.running.values()].map((r) => r.job), ...this.buffer];
+    if (held.length === 0) return;
+    let renewed;
+    try {
+      renewed = await renewLeases(
+        this.db,
+        held.map((job) => ({ id: job.id, token: job.leaseToken })),
+        this.config.jobs.leaseMs,
+      );
+    } catch (error) {
+      this.logger.warn({ err: error, jobs: held.length }, 'renewing leases failed');
+      return;
+    }
+    const alive = new Map(renewed.map((r) => [r.id, r.cancel_requested]));
+    for (const job of held) {
+      const cancelRequested = alive.get(job.id);
+      if (cancelRequested === undefined) this.dropLost(job);
+      else if (cancelRequested) this.cancelLocal(job.id);
+    }
+  }
+
+  private dropLost(job: ClaimedJob): void {
+    const running = this.running.get(job.id);
+    if (running?.job.leaseToken === job.leaseToken) {
+      this.loseLease(running.controller, job.id);
+      return;
+    }
+    const index = this.buffer.indexOf(job);
+    if (index >= 0) {
+      this.buffer.splice(index, 1);
+      this.release(job);
+      this.logger.warn({ jobId: job.id }, 'dropped a buffered job whose lease was lost');
+    }
+  }
+
+  /** Cancels a job this worker holds: a running one through its signal, a buffered one at once. */
+  cancelLocal(jobId: string): void {
+    const running = this.running.get(jobId);
+    if (running) {
+      running.controller.abort(new JobCancelledError('the job was cancelled'));
+      return;
+    }
+    const index = this.buffer.findIndex((job) => job.id === jobId);
+    if (index < 0) return;
+    const [job] = this.buffer.splice(index, 1) as [ClaimedJob];
+    this.release(job);
+    void this.outcomes.write({
+      id: job.id,
+      token: job.leaseToken,
+      status: 'cancelled',
+      error: 'cancelled before it started',
+    });
+  }
+}
+
+function increment(counts: Map<string, number>, key: string, by: number): void {
+  counts.set(key, (counts.get(key) ?? 0) + by);
+}
