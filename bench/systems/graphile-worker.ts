@@ -47,11 +47,14 @@ export class GraphileWorkerSystem implements QueueSystem {
   }
 
   async setup(url: string, settings: DrainSettings): Promise<void> {
-    this.#pool = new Pool({ connectionString: url, max: settings.poolSize ?? DEFAULT_POOL_SIZE });
-    this.#pool.on('error', (error) => {
+    const pool = new Pool({ connectionString: url, max: settings.poolSize ?? DEFAULT_POOL_SIZE });
+    const recordError = (error: Error): void => {
       this.#error ??= error;
-    });
-    this.#utils = await makeWorkerUtils({ pgPool: this.#pool, logger: silentLogger });
+    };
+    pool.on('error', recordError);
+    pool.on('connect', (client) => client.on('error', recordError));
+    this.#pool = pool;
+    this.#utils = await makeWorkerUtils({ pgPool: pool, logger: silentLogger });
     await this.#utils.migrate();
   }
 

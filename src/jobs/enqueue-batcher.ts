@@ -42,7 +42,7 @@ export class EnqueueBatcher {
           batch.map((p) => p.rowJson),
           batch.map((p) => p.key),
         );
-        batch.forEach((p, i) => p.resolve(rows[i] as JobRow));
+        batch.forEach((p, i) => p.resolve(rows[i]));
       } catch (error) {
         for (const p of batch) p.reject(error);
       }

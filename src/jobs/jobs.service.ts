@@ -5,7 +5,7 @@ import { connectionOf, type Db, poolOf } from './db.js';
 import { EnqueueBatcher } from './enqueue-batcher.js';
 import { insertRows, toEnqueueRow } from './enqueue-rows.js';
 import { HandlerRegistry } from './handler-registry.js';
-import { type Job, type JobRow, type JobSpec, toJob } from './job.js';
+import { type Job, type JobSpec, toJob } from './job.js';
 import { JobsMetrics } from './jobs.metrics.js';
 import { cancelJob, retryJob, selectJob } from './sql/control.sql.js';
 
@@ -34,13 +34,13 @@ export class JobsService {
   async enqueue(spec: JobSpec, options: EnqueueOptions = {}): Promise<Job> {
     const rowJson = toEnqueueRow(spec, this.defaultMaxAttempts(spec.type));
     const row = options.manager
-      ? ((
+      ? (
           await insertRows(
             await connectionOf(options.manager),
             [rowJson],
             [spec.idempotencyKey ?? null],
           )
-        )[0] as JobRow)
+        )[0]
       : await this.batcher.add(rowJson, spec.idempotencyKey ?? null);
     this.metrics.enqueued.inc({ queue: row.queue, type: row.type });
     return toJob(row);

@@ -31,8 +31,8 @@ export async function executeJob(
     attempt: job.attempts,
     maxAttempts: job.maxAttempts,
     signal: controller.signal,
-    heartbeat: hooks.heartbeat,
-    progress: hooks.progress,
+    heartbeat: () => hooks.heartbeat(),
+    progress: (data) => hooks.progress(data),
     logger: hooks.logger,
   };
   const timer = setTimeout(

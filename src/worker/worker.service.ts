@@ -186,7 +186,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
   private startBuffered(): void {
     const { concurrency } = this.config.worker;
     for (let i = 0; i < this.buffer.length && this.running.size < concurrency;) {
-      const job = this.buffer[i] as ClaimedJob;
+      const job = this.buffer[i];
       const handler = this.handlers.get(job.type);
       const limit = handler?.options.concurrency;
       if (handler && limit !== undefined && (this.runningByType.get(job.type) ?? 0) >= limit) {

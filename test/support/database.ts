@@ -18,11 +18,20 @@ export function urlForDatabase(name: string): string {
 }
 
 /** Runs one statement on the server's maintenance connection. */
-export async function adminQuery<Row extends QueryResultRow = QueryResultRow>(
+export function adminQuery<Row extends QueryResultRow = QueryResultRow>(
   sql: string,
   params: unknown[] = [],
 ): Promise<Row[]> {
-  const client = new Client({ connectionString: adminUrl() });
+  return queryOnce<Row>(adminUrl(), sql, params);
+}
+
+/** One statement on a connection of its own. */
+export async function queryOnce<Row extends QueryResultRow = QueryResultRow>(
+  url: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<Row[]> {
+  const client = new Client({ connectionString: url });
   await client.connect();
   try {
     return (await client.query<Row>(sql, params)).rows;
@@ -34,6 +43,10 @@ export async function adminQuery<Row extends QueryResultRow = QueryResultRow>(
 export interface TestDatabase {
   name: string;
   url: string;
+  query<Row extends QueryResultRow = QueryResultRow>(
+    sql: string,
+    params?: unknown[],
+  ): Promise<Row[]>;
   drop(): Promise<void>;
 }
 
@@ -41,9 +54,11 @@ export interface TestDatabase {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `taskyard_test_${randomBytes(6).toString('hex')}`;
   await adminQuery(`CREATE DATABASE ${name}`);
+  const url = urlForDatabase(name);
   return {
     name,
-    url: urlForDatabase(name),
+    url,
+    query: (sql, params) => queryOnce(url, sql, params),
     drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).then(() => undefined),
   };
 }

@@ -1,7 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+const ENTRIES = {
+  /** The service as `npm start` runs it. */
+  main: fileURLToPath(new URL('../../dist/main.js', import.meta.url)),
+  /** The service plus the test job handlers (test/support/worker-child.ts, built by `npm test`). */
+  testWorker: fileURLToPath(
+    new URL('../../dist-test/test/support/worker-child.js', import.meta.url),
+  ),
+};
 
 export interface ServiceProcess {
   child: ChildProcess;
@@ -15,8 +22,11 @@ export interface ServiceProcess {
  * Runs the built service (dist/main.js) as a child process with exactly the given environment
  * (plus PATH and HOME), so no setting of the test run leaks into it.
  */
-export function spawnService(env: Record<string, string>): ServiceProcess {
-  const child = spawn(process.execPath, [MAIN], {
+export function spawnService(
+  env: Record<string, string>,
+  entry: keyof typeof ENTRIES = 'main',
+): ServiceProcess {
+  const child = spawn(process.execPath, [ENTRIES[entry]], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

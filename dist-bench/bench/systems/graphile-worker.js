@@ -33,11 +33,14 @@ export class GraphileWorkerSystem {
         };
     }
     async setup(url, settings) {
-        this.#pool = new Pool({ connectionString: url, max: settings.poolSize ?? DEFAULT_POOL_SIZE });
-        this.#pool.on('error', (error) => {
+        const pool = new Pool({ connectionString: url, max: settings.poolSize ?? DEFAULT_POOL_SIZE });
+        const recordError = (error) => {
             this.#error ??= error;
-        });
-        this.#utils = await makeWorkerUtils({ pgPool: this.#pool, logger: silentLogger });
+        };
+        pool.on('error', recordError);
+        pool.on('connect', (client) => client.on('error', recordError));
+        this.#pool = pool;
+        this.#utils = await makeWorkerUtils({ pgPool: pool, logger: silentLogger });
         await this.#utils.migrate();
     }
     async enqueueOneByOne(n, inFlight) {

@@ -1,0 +1,384 @@
+import { Injectable, Module } from '@nestjs/common';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { poolOf } from '../../src/jobs/db.js';
+import { JobHandler } from '../../src/jobs/job-handler.decorator.js';
+import type { Job } from '../../src/jobs/job.js';
+import { JobsService } from '../../src/jobs/jobs.service.js';
+import { claimJobs } from '../../src/jobs/sql/claim.sql.js';
+import { finishJobs } from '../../src/jobs/sql/finish.sql.js';
+import { renewLeases } from '../../src/jobs/sql/lease.sql.js';
+import { startTestApp, type TestApp } from '../support/app.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import {
+  TEST_RUNS_TABLE,
+  type TestJobPayload,
+  TestJobHandlersModule,
+} from '../support/test-handlers.js';
+import { waitFor } from '../support/wait.js';
+
+interface RunRow {
+  job_id: string;
+  label: string | null;
+  attempt: number;
+  started_at: Date;
+  ended_at: Date | null;
+}
+
+const FINISHED = ['succeeded', 'failed', 'cancelled'];
+
+describe('the queue in one process', () => {
+  let database: TestDatabase;
+  let testApp: TestApp;
+  let jobs: JobsService;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await database.query(TEST_RUNS_TABLE);
+    testApp = await startTestApp({
+      database,
+      modules: [TestJobHandlersModule],
+      env: {
+        WORKER_CONCURRENCY: '4',
+        JOBS_POLL_INTERVAL_MS: '100',
+        JOBS_LEASE_MS: '2000',
+        JOBS_REAPER_INTERVAL_MS: '200',
+        JOBS_GROUP_MAX_RUNNING: '2',
+        ADMIN_API_ENABLED: 'true',
+      },
+    });
+    jobs = testApp.app.get(JobsService);
+  });
+  afterAll(async () => {
+    await testApp.close();
+    await database.drop();
+  });
+
+  const run = (
+    payload: TestJobPayload,
+    spec: Partial<Parameters<JobsService['enqueue']>[0]> = {},
+  ) => jobs.enqueue({ type: 'test.run', payload, ...spec });
+  const finished = (id: string, timeoutMs?: number): Promise<Job> =>
+    waitFor<Job>(
+      `job ${id} to finish`,
+      async () => {
+        const job = await jobs.get(id);
+        return job && FINISHED.includes(job.status) ? job : undefined;
+      },
+      timeoutMs,
+    );
+  const runsOf = (jobId: string) =>
+    database.query<RunRow>('SELECT * FROM test_job_runs WHERE job_id = $1 ORDER BY id', [jobId]);
+
+  it('runs a job and stores its result', async () => {
+    const job = await run({ label: 'hello' });
+    expect(job).toMatchObject({
+      status: 'queued',
+      type: 'test.run',
+      queue: 'default',
+      attempts: 0,
+    });
+    const done = await finished(job.id);
+    expect(done).toMatchObject({
+      status: 'succeeded',
+      attempts: 1,
+      result: { label: 'hello', attempt: 1 },
+    });
+    expect(done.finishedAt).toBeInstanceOf(Date);
+    expect(done.leaseOwner).toBeNull();
+  });
+
+  it('claims by priority, then run_at, then insertion order, and never before run_at', async () => {
+    const type = 'ordering.nobody-handles-this';
+    const oldest = msAgo(3000);
+    const [a, b, c, , e] = await jobs.enqueueMany([
+      { type, runAt: oldest },
+      { type, priority: 5, runAt: msAgo(1000) },
+      { type, priority: 5, runAt: msAgo(2000) },
+      { type, priority: 9, delayMs: 60_000 },
+      { type, runAt: oldest },
+    ]);
+    const db = poolOf(testApp.app.get(DataSource));
+    const order: string[] = [];
+    for (;;) {
+      const [claimed] = await claimJobs(db, {
+        workerId: 'test',
+        types: [type],
+        queues: [],
+        limit: 1,
+        leaseMs: 60_000,
+        groupMaxRunning: 5,
+      });
+      if (!claimed) break;
+      order.push(claimed.id);
+    }
+    expect(order).toEqual([c?.id, b?.id, a?.id, e?.id]);
+  });
+
+  it('does not start a delayed job before its time', async () => {
+    const job = await run({ label: 'delayed' }, { delayMs: 1200 });
+    await finished(job.id);
+    const [firstRun] = await runsOf(job.id);
+    expect((firstRun?.started_at.getTime() ?? 0) - job.createdAt.getTime()).toBeGreaterThanOrEqual(
+      1200,
+    );
+  });
+
+  it('returns one job for 20 concurrent enqueues with one idempotency key', async () => {
+    const enqueued = await Promise.all(
+      Array.from({ length: 20 }, () => run({ label: 'once' }, { idempotencyKey: 'order-42' })),
+    );
+    expect(new Set(enqueued.map((j) => j.id)).size).toBe(1);
+    const rows = await database.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM jobs WHERE idempotency_key = 'order-42'",
+    );
+    expect(rows).toEqual([{ n: 1 }]);
+  });
+
+  it('enqueues inside a caller transaction: nothing if it rolls back, the job if it commits', async () => {
+    const dataSource = testApp.app.get(DataSource);
+    await expect(
+      dataSource.transaction(async (manager) => {
+        await jobs.enqueue({ type: 'test.run', idempotencyKey: 'tx-rolled-back' }, { manager });
+        throw new Error('business rule failed');
+      }),
+    ).rejects.toThrow('business rule failed');
+    const committed = await dataSource.transaction((manager) =>
+      jobs.enqueue({ type: 'test.run', idempotencyKey: 'tx-committed' }, { manager }),
+    );
+    const keys = await database.query<{ idempotency_key: string }>(
+      "SELECT idempotency_key FROM jobs WHERE idempotency_key LIKE 'tx-%'",
+    );
+    expect(keys).toEqual([{ idempotency_key: 'tx-committed' }]);
+    expect((await finished(committed.id)).status).toBe('succeeded');
+  });
+
+  it('retries a failing job with backoff until it succeeds', async () => {
+    const job = await run({ label: 'flaky', failUntilAttempt: 3 });
+    const done = await finished(job.id);
+    expect(done).toMatchObject({ status: 'succeeded', attempts: 3, result: { attempt: 3 } });
+    expect(done.lastError).toBe('Error: attempt 2 fails on purpose');
+    expect((await runsOf(job.id)).map((r) => r.attempt)).toEqual([1, 2, 3]);
+  });
+
+  it('fails at once on a permanent error', async () => {
+    const done = await finished((await run({ permanent: true }, { maxAttempts: 5 })).id);
+    expect(done).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(done.lastError).toBe('PermanentJobError: this job can never succeed');
+  });
+
+  it('aborts an attempt that runs past its timeout and counts it as failed', async () => {
+    const done = await finished((await run({ hang: true }, { timeoutMs: 300, maxAttempts: 1 })).id);
+    expect(done).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(done.lastError).toBe('JobTimeoutError: timed out after 300 ms');
+  });
+
+  it('cancels a queued job at once', async () => {
+    const job = await run({ label: 'later' }, { delayMs: 60_000 });
+    const cancelled = await jobs.cancel(job.id);
+    expect(cancelled).toMatchObject({ id: job.id, status: 'cancelled' });
+    expect(cancelled?.finishedAt).toBeInstanceOf(Date);
+  });
+
+  it('cancels a running job through its signal within a second', async () => {
+    const job = await run({ hang: true });
+    await waitFor('the job to start', async () => (await runsOf(job.id)).length > 0);
+    const asked = Date.now();
+    await jobs.cancel(job.id);
+    const done = await finished(job.id, 5000);
+    expect(done.status).toBe('cancelled');
+    expect(Date.now() - asked).toBeLessThan(1000);
+  });
+
+  it("refuses a zombie worker's late writes once its lease expired and the job was claimed again", async () => {
+    const type = 'fencing.nobody-handles-this';
+    const job = await jobs.enqueue({ type });
+    const db = poolOf(testApp.app.get(DataSource));
+    const claim = (workerId: string, leaseMs: number) =>
+      claimJobs(db, { workerId, types: [type], queues: [], limit: 1, leaseMs, groupMaxRunning: 5 });
+
+    const [zombie] = await claim('zombie', 300);
+    // The zombie stalls; its lease runs out and the reaper puts the job back.
+    await waitFor(
+      'the reaper to take the job back',
+      async () => (await jobs.get(job.id))?.status === 'queued',
+    );
+    const [replacement] = await claim('replacement', 60_000);
+    expect(replacement?.lease_token).not.toBe(zombie?.lease_token);
+    const accepted = await finishJobs(db, [
+      {
+        id: job.id,
+        token: replacement?.lease_token ?? '',
+        status: 'succeeded',
+        result: { by: 'replacement' },
+      },
+    ]);
+    expect(accepted).toEqual(new Set([job.id]));
+
+    // The zombie wakes up and tries to report.
+    const lease = { id: job.id, token: zombie?.lease_token ?? '' };
+    expect(await renewLeases(db, [lease], 60_000)).toEqual([]);
+    expect(
+      await finishJobs(db, [{ ...lease, status: 'succeeded', result: { by: 'zombie' } }]),
+    ).toEqual(new Set());
+    expect(await finishJobs(db, [{ ...lease, status: 'failed', error: 'zombie' }])).toEqual(
+      new Set(),
+    );
+    const final = await jobs.get(job.id);
+    expect(final).toMatchObject({
+      status: 'succeeded',
+      result: { by: 'replacement' },
+      attempts: 2,
+    });
+  });
+
+  it("starts a small group's jobs while a big group's backlog waits, never over the group cap", async () => {
+    const big = await jobs.enqueueMany(
+      Array.from({ length: 10 }, (_, i) => ({
+        type: 'test.run',
+        payload: { label: `big-${i}`, sleepMs: 150 },
+        groupKey: 'big',
+      })),
+    );
+    const small = await jobs.enqueueMany(
+      Array.from({ length: 2 }, (_, i) => ({
+        type: 'test.run',
+        payload: { label: `small-${i}`, sleepMs: 10 },
+        groupKey: 'small',
+      })),
+    );
+    await Promise.all([...big, ...small].map((j) => finished(j.id)));
+    const runs = await database.query<RunRow>(
+      "SELECT * FROM test_job_runs WHERE label LIKE 'big-%' OR label LIKE 'small-%' ORDER BY started_at",
+    );
+    const lastBigStart = Math.max(
+      ...runs.filter((r) => r.label?.startsWith('big')).map((r) => r.started_at.getTime()),
+    );
+    for (const smallRun of runs.filter((r) => r.label?.startsWith('small'))) {
+      expect(smallRun.started_at.getTime()).toBeLessThan(lastBigStart);
+    }
+    expect(maxOverlap(runs.filter((r) => r.label?.startsWith('big')))).toBe(2);
+  });
+
+  it('serves queue counts, pause and resume, retry and cancel to admins', async () => {
+    const http = request(testApp.baseUrl);
+    await http.post('/api/v1/admin/queues/mail/pause').expect(200);
+    const held = await run({ label: 'paused' }, { queue: 'mail' });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect((await jobs.get(held.id))?.status).toBe('queued');
+
+    const listed = await http.get('/api/v1/admin/queues').expect(200);
+    const mail = (
+      listed.body as { name: string; paused: boolean; counts: { queued: number } }[]
+    ).find((q) => q.name === 'mail');
+    expect(mail).toMatchObject({ paused: true, counts: { queued: 1 } });
+
+    await http.post('/api/v1/admin/queues/mail/resume').expect(200);
+    expect((await finished(held.id)).status).toBe('succeeded');
+
+    const failed = await finished((await run({ permanent: true })).id);
+    const retried = await http.post(`/api/v1/admin/jobs/${failed.id}/retry`).expect(200);
+    expect(retried.body).toMatchObject({ status: 'queued', attempts: 0 });
+    await waitFor('the retried job to run', async () => (await runsOf(failed.id)).length === 2);
+
+    const succeeded = await http.post(`/api/v1/admin/jobs/${held.id}/retry`).expect(409);
+    expect(succeeded.body.detail).toMatch(
+      /is succeeded; only failed or cancelled jobs can be retried/,
+    );
+    await http.post('/api/v1/admin/jobs/999999999/cancel').expect(404);
+    await http.post('/api/v1/admin/queues/bad name!/pause').expect(422);
+  });
+
+  it('reports queue metrics and a ready worker', async () => {
+    const metrics = (await request(testApp.baseUrl).get('/metrics').expect(200)).text;
+    expect(metrics).toMatch(/^jobs_enqueued_total\{queue="default",type="test.run"\} [1-9]/m);
+    expect(metrics).toMatch(/^jobs_completed_total\{queue="default",type="test.run"\} [1-9]/m);
+    expect(metrics).toMatch(/^jobs_failed_total\{queue="default",type="test.run"\} [1-9]/m);
+    expect(metrics).toMatch(/^jobs_retried_total\{queue="default",type="test.run"\} [1-9]/m);
+    expect(metrics).toMatch(
+      /^job_duration_seconds_count\{queue="default",type="test.run",outcome="succeeded"\}/m,
+    );
+    expect(metrics).toMatch(/^job_queue_wait_seconds_count/m);
+    expect(metrics).toMatch(/^jobs_listener_connected 1$/m);
+    expect(metrics).toMatch(/^jobs_live\{queue="default",status="queued"\} \d+$/m);
+
+    const ready = await request(testApp.baseUrl).get('/health/ready').expect(200);
+    expect(ready.body.details.worker).toMatchObject({ status: 'up', listener: true });
+  });
+});
+
+describe('worker shutdown', () => {
+  it('hands unfinished jobs back to the queue without using up an attempt', async () => {
+    const database = await createTestDatabase();
+    await database.query(TEST_RUNS_TABLE);
+    const testApp = await startTestApp({
+      database,
+      modules: [TestJobHandlersModule],
+      env: { SHUTDOWN_GRACE_MS: '2500', JOBS_POLL_INTERVAL_MS: '100' },
+    });
+    try {
+      const jobs = testApp.app.get(JobsService);
+      const job = await jobs.enqueue({ type: 'test.run', payload: { hang: true } });
+      const quick = await jobs.enqueue({ type: 'test.run', payload: { sleepMs: 50 } });
+      await waitFor('the job to start', async () => (await jobs.get(job.id))?.status === 'running');
+      await testApp.app.close();
+      const [handedBack] = await database.query<{
+        status: string;
+        attempts: number;
+        lease_token: string | null;
+      }>('SELECT status, attempts, lease_token FROM jobs WHERE id = $1', [job.id]);
+      expect(handedBack).toEqual({ status: 'queued', attempts: 0, lease_token: null });
+      const [done] = await database.query<{ status: string }>(
+        'SELECT status FROM jobs WHERE id = $1',
+        [quick.id],
+      );
+      expect(done?.status).toBe('succeeded');
+    } finally {
+      await testApp.close().catch(() => undefined);
+      await database.drop();
+    }
+  });
+});
+
+describe('handler discovery', () => {
+  @Injectable()
+  class SecondRunHandler {
+    @JobHandler('test.run')
+    handle(): void {}
+  }
+  @Module({ providers: [SecondRunHandler] })
+  class DuplicateModule {}
+
+  it('refuses to start with two handlers for one job type', async () => {
+    const database = await createTestDatabase();
+    try {
+      await expect(
+        startTestApp({ database, modules: [TestJobHandlersModule, DuplicateModule] }),
+      ).rejects.toThrow(
+        /Job type "test.run" has two handlers: TestJobHandlers.run and SecondRunHandler.handle/,
+      );
+    } finally {
+      await database.drop();
+    }
+  });
+});
+
+function msAgo(ms: number): Date {
+  return new Date(Date.now() - ms);
+}
+
+/** The most runs that were in progress at one moment. */
+function maxOverlap(runs: RunRow[]): number {
+  const edges = runs.flatMap((r) => [
+    { at: r.started_at.getTime(), delta: 1 },
+    { at: (r.ended_at ?? r.started_at).getTime(), delta: -1 },
+  ]);
+  edges.sort((x, y) => x.at - y.at || x.delta - y.delta);
+  let current = 0;
+  let most = 0;
+  for (const edge of edges) {
+    current += edge.delta;
+    most = Math.max(most, current);
+  }
+  return most;
+}
