@@ -83,6 +83,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     const { pollIntervalMs, leaseMs } = this.config.jobs;
     this.pollTimer = setInterval(() => this.fill(), pollIntervalMs);
     this.renewTimer = setInterval(() => void this.renewLeases(), Math.floor(leaseMs / 3));
+    this.lastLoopAt = Date.now();
     this.logger.info(
       { workerId: this.id, types: this.handlers.all().map((h) => h.type), ...this.config.worker },
       'worker started',

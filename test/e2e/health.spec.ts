@@ -77,7 +77,7 @@ describe('health checks', () => {
   it('answers 503 when free disk space is under the floor', async () => {
     const starved = await startTestApp({
       database,
-      env: { HEALTH_MIN_FREE_DISK_MB: '1000000000' },
+      env: { ROLE: 'api', HEALTH_MIN_FREE_DISK_MB: '1000000000' },
     });
     try {
       const response = await request(starved.baseUrl).get('/health/ready').expect(503);
@@ -89,7 +89,10 @@ describe('health checks', () => {
   });
 
   it('answers 503 when the heap is over its ceiling', async () => {
-    const bloated = await startTestApp({ database, env: { HEALTH_MAX_HEAP_MB: '16' } });
+    const bloated = await startTestApp({
+      database,
+      env: { ROLE: 'api', HEALTH_MAX_HEAP_MB: '16' },
+    });
     try {
       const response = await request(bloated.baseUrl).get('/health/ready').expect(503);
       expect(response.body.detail).toBe('Failing checks: heap');

@@ -15,15 +15,8 @@ import {
   type TestJobPayload,
   TestJobHandlersModule,
 } from '../support/test-handlers.js';
+import { maxOverlap, type RunRow } from '../support/runs.js';
 import { waitFor } from '../support/wait.js';
-
-interface RunRow {
-  job_id: string;
-  label: string | null;
-  attempt: number;
-  started_at: Date;
-  ended_at: Date | null;
-}
 
 const FINISHED = ['succeeded', 'failed', 'cancelled'];
 
@@ -365,20 +358,4 @@ describe('handler discovery', () => {
 
 function msAgo(ms: number): Date {
   return new Date(Date.now() - ms);
-}
-
-/** The most runs that were in progress at one moment. */
-function maxOverlap(runs: RunRow[]): number {
-  const edges = runs.flatMap((r) => [
-    { at: r.started_at.getTime(), delta: 1 },
-    { at: (r.ended_at ?? r.started_at).getTime(), delta: -1 },
-  ]);
-  edges.sort((x, y) => x.at - y.at || x.delta - y.delta);
-  let current = 0;
-  let most = 0;
-  for (const edge of edges) {
-    current += edge.delta;
-    most = Math.max(most, current);
-  }
-  return most;
 }

@@ -1,0 +1,251 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { JobsService } from '../../src/jobs/jobs.service.js';
+import { startTestApp, type TestApp } from '../support/app.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { spawnService, type ServiceProcess } from '../support/service-process.js';
+import { TEST_RUNS_TABLE } from '../support/test-handlers.js';
+import { maxOverlap, type RunRow } from '../support/runs.js';
+import { waitFor } from '../support/wait.js';
+
+/** Guarantees that span processes: real worker processes (dist-test/) against one database. */
+describe('the queue across worker processes', () => {
+  let database: TestDatabase;
+  let api: TestApp;
+  let jobs: JobsService;
+  let dataDir: string;
+  let workers: ServiceProcess[] = [];
+
+  const startWorkers = async (
+    count: number,
+    env: Record<string, string> = {},
+  ): Promise<ServiceProcess[]> => {
+    const started = Array.from({ length: count }, () =>
+      spawnService(
+        {
+          DATABASE_URL: database.url,
+          DATA_DIR: dataDir,
+          PORT: '0',
+          HOST: '127.0.0.1',
+          ROLE: 'worker',
+          // The API application above has migrated the database (and dist-test has no migrations/).
+          MIGRATIONS_RUN: 'false',
+          LOG_LEVEL: 'info',
+          WORKER_CONCURRENCY: '4',
+          JOBS_LEASE_MS: '1500',
+          JOBS_REAPER_INTERVAL_MS: '200',
+          JOBS_POLL_INTERVAL_MS: '200',
+          ...env,
+        },
+        'testWorker',
+      ),
+    );
+    workers.push(...started);
+    await Promise.all(started.map((w) => w.waitForLine(/"msg":"Taskyard listening/)));
+    return started;
+  };
+  const runs = (where = 'true', params: unknown[] = []) =>
+    database.query<RunRow>(
+      `SELECT * FROM test_job_runs WHERE ${where} ORDER BY started_at`,
+      params,
+    );
+  const statusOf = async (id: string) => (await jobs.get(id))?.status;
+  const allSucceeded = async (ids: string[]) => {
+    const [row] = await database.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM jobs WHERE id = ANY($1::bigint[]) AND status = 'succeeded'",
+      [ids],
+    );
+    return row?.n === ids.length;
+  };
+
+  beforeEach(async () => {
+    database = await createTestDatabase();
+    dataDir = await mkdtemp(path.join(tmpdir(), 'taskyard-workers-'));
+    // The enqueuing side: an API-only application in this process.
+    api = await startTestApp({ database, env: { ROLE: 'api' } });
+    await database.query(TEST_RUNS_TABLE);
+    jobs = api.app.get(JobsService);
+  });
+  afterEach(async () => {
+    await Promise.all(
+      workers.splice(0).map(async (worker) => {
+        worker.child.kill('SIGTERM');
+        const timer = setTimeout(() => worker.child.kill('SIGKILL'), 10_000);
+        await worker.exited;
+        clearTimeout(timer);
+      }),
+    );
+    await api.close();
+    await database.drop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('runs a job again on another process after its worker is killed with -9 mid-job', async () => {
+    const byPid = new Map((await startWorkers(2)).map((w) => [w.child.pid, w]));
+    const job = await jobs.enqueue({
+      type: 'test.run',
+      payload: { label: 'victim', sleepMs: 2500 },
+    });
+    const first = await waitFor(
+      'the job to start',
+      async () => (await runs('job_id = $1', [job.id]))[0],
+    );
+    byPid.get(first.pid)?.child.kill('SIGKILL');
+
+    await waitFor(
+      'the job to succeed elsewhere',
+      async () => (await statusOf(job.id)) === 'succeeded',
+      20_000,
+    );
+    const attempts = await runs('job_id = $1', [job.id]);
+    expect(attempts.map((r) => r.attempt)).toEqual([1, 2]);
+    expect(attempts[1]?.pid).not.toBe(first?.pid);
+    expect(attempts[0]?.ended_at).toBeNull();
+    expect(attempts[1]?.ended_at).not.toBeNull();
+    expect((await jobs.get(job.id))?.attempts).toBe(2);
+  });
+
+  it('never runs two jobs with one concurrency key at once, across two processes', async () => {
+    await startWorkers(2);
+    const specs = ['acct-1', 'acct-2'].flatMap((key) =>
+      Array.from({ length: 8 }, (_, i) => ({
+        type: 'test.run',
+        payload: { label: `${key}-${i}`, sleepMs: 60 },
+        concurrencyKey: key,
+      })),
+    );
+    const enqueued = await jobs.enqueueMany(specs);
+    await waitFor(
+      'every keyed job to succeed',
+      () => allSucceeded(enqueued.map((j) => j.id)),
+      30_000,
+    );
+    for (const key of ['acct-1', 'acct-2']) {
+      const keyed = await runs('label LIKE $1', [`${key}-%`]);
+      expect(keyed).toHaveLength(8);
+      expect(maxOverlap(keyed)).toBe(1);
+    }
+    expect(maxOverlap(await runs("label LIKE 'acct-%'"))).toBe(2);
+  });
+
+  it("holds the group cap across two processes, and a small group's jobs start while a big backlog waits", async () => {
+    await startWorkers(2, { JOBS_GROUP_MAX_RUNNING: '3' });
+    const big = await jobs.enqueueMany(
+      Array.from({ length: 18 }, (_, i) => ({
+        type: 'test.run',
+        payload: { label: `big-${i}`, sleepMs: 150 },
+        groupKey: 'tenant-big',
+      })),
+    );
+    const small = await jobs.enqueueMany(
+      Array.from({ length: 3 }, (_, i) => ({
+        type: 'test.run',
+        payload: { label: `small-${i}`, sleepMs: 20 },
+        groupKey: 'tenant-small',
+      })),
+    );
+    await waitFor(
+      'all group jobs to succeed',
+      () => allSucceeded([...big, ...small].map((j) => j.id)),
+      30_000,
+    );
+    const bigRuns = await runs("label LIKE 'big-%'");
+    const smallRuns = await runs("label LIKE 'small-%'");
+    expect(maxOverlap(bigRuns)).toBe(3);
+    expect(new Set(bigRuns.map((r) => r.pid)).size).toBe(2);
+    const lastBigStart = Math.max(...bigRuns.map((r) => r.started_at.getTime()));
+    for (const run of smallRuns) expect(run.started_at.getTime()).toBeLessThan(lastBigStart);
+    const [group] = await database.query<{ running: number }>(
+      "SELECT running FROM job_groups WHERE key = 'tenant-big'",
+    );
+    expect(group?.running).toBe(0);
+  });
+
+  it('cancels a job running on another process within a second', async () => {
+    await startWorkers(1);
+    const job = await jobs.enqueue({ type: 'test.run', payload: { hang: true } });
+    await waitFor('the job to start', async () => (await statusOf(job.id)) === 'running');
+    const asked = Date.now();
+    await jobs.cancel(job.id);
+    await waitFor(
+      'the job to be cancelled',
+      async () => (await statusOf(job.id)) === 'cancelled',
+      5000,
+    );
+    expect(Date.now() - asked).toBeLessThan(1000);
+  });
+
+  it('reconnects its listener after the connection is killed, and keeps draining', async () => {
+    const [worker] = await startWorkers(1);
+    const listenerPid = async () =>
+      (
+        await database.query<{ pid: number }>(
+          "SELECT pid FROM pg_stat_activity WHERE application_name = 'taskyard-listener' AND datname = current_database()",
+        )
+      )[0]?.pid;
+    const before = await waitFor('the listener to connect', listenerPid);
+    await database.query('SELECT pg_terminate_backend($1)', [before]);
+
+    const enqueued = await jobs.enqueueMany(
+      Array.from({ length: 50 }, (_, i) => ({
+        type: 'test.run',
+        payload: { label: `after-drop-${i}` },
+      })),
+    );
+    await waitFor('the jobs to drain', () => allSucceeded(enqueued.map((j) => j.id)), 20_000);
+    const after = await waitFor('the listener to reconnect', async () => {
+      const pid = await listenerPid();
+      return pid !== undefined && pid !== before && pid;
+    });
+    expect(after).not.toBe(before);
+    expect(worker?.lines.join('\n')).toContain('job listener connection lost');
+
+    // Woken by NOTIFY again: a fresh job is picked up well within the poll interval.
+    const quick = await jobs.enqueue({ type: 'test.run', payload: { label: 'after-reconnect' } });
+    await waitFor(
+      'the job after reconnecting',
+      async () => (await statusOf(quick.id)) === 'succeeded',
+      5000,
+    );
+  });
+
+  it('enqueues a recurring job once per tick with three processes running', async () => {
+    await startWorkers(3);
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    const ticks = await database.query<{ idempotency_key: string; runs: number }>(`
+      SELECT j.idempotency_key, count(r.id)::int AS runs
+      FROM jobs j LEFT JOIN test_job_runs r ON r.job_id = j.id
+      WHERE j.type = 'test.tick' GROUP BY j.id, j.idempotency_key ORDER BY j.idempotency_key`);
+    expect(ticks.length).toBeGreaterThanOrEqual(2);
+    const seconds = ticks.map(
+      (t) => Date.parse(t.idempotency_key.replace('cron:test.tick:', '')) / 1000,
+    );
+    expect(seconds).toEqual(seconds.map((_, i) => (seconds[0] ?? 0) + i));
+    const finished = ticks.filter((t) => t.runs > 0);
+    expect(finished.every((t) => t.runs === 1)).toBe(true);
+  });
+
+  it('completes 10,000 jobs across two processes exactly once each', async () => {
+    await startWorkers(2, { WORKER_CONCURRENCY: '10', WORKER_PREFETCH: '50' });
+    const enqueued = await jobs.enqueueMany(
+      Array.from({ length: 10_000 }, (_, i) => ({
+        type: 'test.run',
+        payload: { label: `bulk-${i}` },
+      })),
+    );
+    const ids = enqueued.map((j) => j.id);
+    await waitFor('all 10,000 jobs to succeed', () => allSucceeded(ids), 120_000);
+    const [tally] = await database.query<{
+      completed_runs: number;
+      jobs: number;
+      most: number;
+      pids: number;
+    }>(`
+      SELECT count(*)::int AS completed_runs, count(DISTINCT job_id)::int AS jobs,
+             max(per_job)::int AS most, count(DISTINCT pid)::int AS pids
+      FROM (SELECT job_id, pid, count(*) OVER (PARTITION BY job_id) AS per_job
+            FROM test_job_runs WHERE label LIKE 'bulk-%' AND ended_at IS NOT NULL) completed`);
+    expect(tally).toEqual({ completed_runs: 10_000, jobs: 10_000, most: 1, pids: 2 });
+  });
+});
