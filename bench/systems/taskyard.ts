@@ -1,37 +1,134 @@
-import type { DrainSettings, QueueSystem, SettingName } from '../lib/system.js';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Injectable, Module } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { createApp } from '../../src/app.js';
+import type { Role } from '../../src/config/environment.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { JobHandler } from '../../src/jobs/job-handler.decorator.js';
+import { JobsService } from '../../src/jobs/jobs.service.js';
+import { createRootLogger } from '../../src/logging/root-logger.js';
+import { runConcurrently, runInBatches } from '../lib/concurrently.js';
+import type {
+  DrainSettings,
+  JobSink,
+  PickupProbe,
+  QueueSystem,
+  SettingName,
+} from '../lib/system.js';
 
-function notWired(): Error {
-  return new Error('Taskyard adapter not wired yet');
+const JOB_TYPE = 'bench.noop';
+/** Lets the worker's LISTEN connection settle before sampling, as for the peers. */
+const IDLE_SETTLE_MS = 1_000;
+
+/** What the no-op handler reports to; set before a worker starts. */
+let onJobStarted: () => void = () => undefined;
+
+@Injectable()
+class NoopHandler {
+  @JobHandler(JOB_TYPE)
+  handle(): void {
+    onJobStarted();
+  }
 }
 
+@Module({ providers: [NoopHandler] })
+class NoopHandlerModule {}
+
+/** Taskyard through its real application: JobsService to enqueue, the worker module to drain. */
 export class TaskyardSystem implements QueueSystem {
   readonly name = 'taskyard';
+  #url = '';
+  #app: NestExpressApplication | undefined;
 
   drainSettings(concurrency: number): Record<SettingName, DrainSettings> {
-    return { default: { concurrency }, best: { concurrency } };
+    return {
+      default: { concurrency },
+      best: { concurrency, batchSize: 500, poolSize: 4 },
+    };
   }
 
-  setup(): Promise<void> {
-    throw notWired();
+  async setup(url: string, settings: DrainSettings): Promise<void> {
+    this.#url = url;
+    await this.#start('api', settings);
   }
 
-  enqueueOneByOne(): Promise<void> {
-    throw notWired();
+  async enqueueOneByOne(n: number, inFlight: number): Promise<void> {
+    const jobs = this.#jobs();
+    await runConcurrently(n, inFlight, () => jobs.enqueue({ type: JOB_TYPE }));
   }
 
-  enqueueBulk(): Promise<void> {
-    throw notWired();
+  async enqueueBulk(n: number, batch: number): Promise<void> {
+    const jobs = this.#jobs();
+    await runInBatches(n, batch, (count) =>
+      jobs.enqueueMany(Array.from({ length: count }, () => ({ type: JOB_TYPE }))),
+    );
   }
 
-  drain(): Promise<void> {
-    throw notWired();
+  async drain(settings: DrainSettings, sink: JobSink): Promise<void> {
+    onJobStarted = () => sink.handled();
+    await this.#start('worker', settings);
+    await sink.finished;
+    await this.#stop();
   }
 
-  pickupLatency(): Promise<number[]> {
-    throw notWired();
+  async pickupLatency(
+    settings: DrainSettings,
+    samples: number,
+    probe: PickupProbe,
+  ): Promise<number[]> {
+    onJobStarted = () => probe.jobStarted();
+    await this.#start('all', settings);
+    await sleep(IDLE_SETTLE_MS);
+    const jobs = this.#jobs();
+    const latencies = await probe.measure(samples, () => jobs.enqueue({ type: JOB_TYPE }));
+    await this.#stop();
+    return latencies;
   }
 
-  teardown(): Promise<void> {
-    throw notWired();
+  async teardown(): Promise<void> {
+    await this.#stop();
+  }
+
+  async #start(role: Role, settings: DrainSettings): Promise<void> {
+    await this.#stop();
+    const config = loadConfig(
+      {
+        DATABASE_URL: this.#url,
+        ROLE: role,
+        LOG_LEVEL: 'error',
+        DOCS_ENABLED: 'false',
+        DATA_DIR: await mkdtemp(path.join(tmpdir(), 'taskyard-bench-')),
+        WORKER_CONCURRENCY: String(settings.concurrency),
+        ...(settings.batchSize === undefined
+          ? {}
+          : { WORKER_PREFETCH: String(settings.batchSize) }),
+        ...(settings.poolSize === undefined
+          ? {}
+          : { DATABASE_POOL_SIZE: String(settings.poolSize) }),
+        ...(settings.pollIntervalMs === undefined
+          ? {}
+          : { JOBS_POLL_INTERVAL_MS: String(settings.pollIntervalMs) }),
+      },
+      null,
+    );
+    const app = await createApp(config, createRootLogger(config.logLevel, false), {
+      providers: [NoopHandlerModule],
+    });
+    await app.init();
+    this.#app = app;
+  }
+
+  async #stop(): Promise<void> {
+    const app = this.#app;
+    this.#app = undefined;
+    await app?.close();
+  }
+
+  #jobs(): JobsService {
+    if (!this.#app) throw new Error('taskyard: setup() has not run');
+    return this.#app.get(JobsService);
   }
 }

@@ -1,11 +1,25 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DataSource, QueryRunner } from 'typeorm';
 
-/** The repository's migrations/ folder, from src/database (tests) and dist/database (builds) alike. */
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
+/**
+ * The project's migrations/ folder: beside the nearest package.json above this file, so that it is
+ * found from src/ (tests), dist/ (builds) and other build folders alike.
+ */
+export const MIGRATIONS_DIR = findMigrationsDir(path.dirname(fileURLToPath(import.meta.url)));
+
+function findMigrationsDir(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'migrations'))) {
+      return path.join(dir, 'migrations');
+    }
+    if (dir === path.dirname(dir))
+      throw new Error(`No migrations/ folder beside a package.json above ${from}`);
+  }
+}
 
 /** `0007_add_task_events.sql`: a four-digit version, then a snake_case name. */
 const FILE_NAME = /^(\d{4})_([a-z0-9_]+)\.sql$/;

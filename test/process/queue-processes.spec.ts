@@ -29,8 +29,6 @@ describe('the queue across worker processes', () => {
           PORT: '0',
           HOST: '127.0.0.1',
           ROLE: 'worker',
-          // The API application above has migrated the database (and dist-test has no migrations/).
-          MIGRATIONS_RUN: 'false',
           LOG_LEVEL: 'info',
           WORKER_CONCURRENCY: '4',
           JOBS_LEASE_MS: '1500',
