@@ -2,7 +2,7 @@
 // Build and run: npx tsc -p tsconfig.bench.json && node dist-bench/bench/queue.js
 import { cpus } from 'node:os';
 import { loadConfig, type BenchConfig } from './lib/config.js';
-import { serverVersion } from './lib/databases.js';
+import { describeServer } from './lib/databases.js';
 import { formatCount, formatSettings } from './lib/format.js';
 import { errorLines, perRunLines, timeLimitLines } from './lib/notes.js';
 import { measurePgbenchCeiling } from './lib/pgbench.js';
@@ -20,9 +20,10 @@ function section(title: string, lines: string[]): void {
   print(['', `${title}:`, ...lines.map((line) => `  ${line}`)]);
 }
 
-function configLines(config: BenchConfig, postgres: string): string[] {
+function configLines(config: BenchConfig, server: string): string[] {
   return [
-    `PostgreSQL ${postgres}; Node ${process.version}; ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'})`,
+    server,
+    `Node ${process.version}; ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'})`,
     `enqueue one-by-one: ${formatCount(config.enqueueJobs)} jobs, ${config.inFlight} in flight`,
     `enqueue bulk: ${formatCount(config.bulkJobs)} jobs in batches of ${formatCount(config.bulkBatch)}`,
     `drain: ${formatCount(config.drainJobs)} pre-enqueued jobs, no-op handler, ` +
@@ -42,15 +43,25 @@ function settingsLines(settings: Map<string, Record<SettingName, DrainSettings>>
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const postgres = await serverVersion(config.serverUrl);
+  const server = await describeServer(config.serverUrl);
   const settings = new Map(
-    config.systems.map((system) => [system, createSystem(system).drainSettings(config.concurrency)]),
+    config.systems.map((system) => [
+      system,
+      createSystem(system).drainSettings(config.concurrency),
+    ]),
   );
   print(['Taskyard queue benchmark']);
-  section('Settings', configLines(config, postgres));
-  section('Drain and pickup settings (a system ignores what it has no equivalent for)', settingsLines(settings));
+  section('Settings', configLines(config, server));
+  section(
+    'Drain and pickup settings (a system ignores what it has no equivalent for)',
+    settingsLines(settings),
+  );
 
-  const ceiling = await measurePgbenchCeiling(config.serverUrl, config.pgbenchSeconds, config.inFlight);
+  const ceiling = await measurePgbenchCeiling(
+    config.serverUrl,
+    config.pgbenchSeconds,
+    config.inFlight,
+  );
   section(`pgbench ceiling, ${config.inFlight} clients, ${config.pgbenchSeconds} s (tps)`, [
     `single-row INSERT commits:          ${ceiling.insert}`,
     `single-row INSERT + NOTIFY commits: ${ceiling.insertNotify}`,

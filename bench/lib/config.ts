@@ -33,7 +33,9 @@ function systemList(): string[] {
   const names = raw.split(',').map((name) => name.trim());
   const unknown = names.filter((name) => !SYSTEM_NAMES.includes(name));
   if (unknown.length > 0) {
-    throw new Error(`BENCH_SYSTEMS: unknown ${unknown.join(', ')}; known: ${SYSTEM_NAMES.join(', ')}`);
+    throw new Error(
+      `BENCH_SYSTEMS: unknown ${unknown.join(', ')}; known: ${SYSTEM_NAMES.join(', ')}`,
+    );
   }
   return names;
 }

@@ -32,7 +32,9 @@ export async function createDatabase(serverUrl: string, name: string): Promise<s
 
 export async function dropDatabase(serverUrl: string, name: string): Promise<void> {
   // FORCE ends sessions a crashed measurement may have left behind.
-  await withClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  await withClient(serverUrl, (client) =>
+    client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  );
 }
 
 /** Creates a fresh database, runs `use` with its URL, and drops it whatever happens. */
@@ -55,9 +57,16 @@ export async function vacuumAnalyze(url: string): Promise<void> {
   await withClient(url, (client) => client.query('VACUUM ANALYZE'));
 }
 
-export async function serverVersion(serverUrl: string): Promise<string> {
+/** Version and the settings that most sway queue throughput, as one line. */
+export async function describeServer(serverUrl: string): Promise<string> {
+  const settings = ['autovacuum', 'synchronous_commit', 'shared_buffers', 'max_connections'];
   return withClient(serverUrl, async (client) => {
-    const result = await client.query<{ server_version: string }>('SHOW server_version');
-    return result.rows[0].server_version;
+    const version = await client.query<{ server_version: string }>('SHOW server_version');
+    const values = await client.query<{ name: string; setting: string }>(
+      'SELECT name, current_setting(name) AS setting FROM unnest($1::text[]) AS name',
+      [settings],
+    );
+    const described = values.rows.map((row) => `${row.name} ${row.setting}`).join(', ');
+    return `PostgreSQL ${version.rows[0].server_version} (${described})`;
   });
 }

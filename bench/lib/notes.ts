@@ -14,7 +14,8 @@ export function errorLines(results: Map<string, SystemResults>): string[] {
       lines.push(`${system}: ${[...messages][0]} (every scenario)`);
       continue;
     }
-    for (const scenario of failed) lines.push(`${system} ${scenario}: ${byScenario[scenario].error}`);
+    for (const scenario of failed)
+      lines.push(`${system} ${scenario}: ${byScenario[scenario].error}`);
   }
   return lines;
 }

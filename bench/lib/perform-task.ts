@@ -22,25 +22,23 @@ export async function performTask(
     peakRssBytes: rss.stop(),
     latenciesMs: [],
   });
-  switch (task.kind) {
-    case 'enqueue-one':
-      await system.enqueueOneByOne(task.jobs, task.inFlight);
-      return finish(task.jobs);
-    case 'enqueue-bulk':
-      await system.enqueueBulk(task.jobs, task.batch);
-      return finish(task.jobs);
-    case 'drain': {
-      const tally = new JobTally(task.jobs, task.timeLimitMs);
-      await system.drain(settings, tally);
-      if (tally.settledAt === undefined) {
-        throw new Error(`drain returned after ${tally.count} of ${task.jobs} jobs`);
-      }
-      return { ...finish(tally.count, tally.settledAt), timedOut: tally.timedOut };
-    }
-    case 'pickup': {
-      const probe = new LatencyProbe(PICKUP_TIMEOUT_MS);
-      const latenciesMs = await system.pickupLatency(settings, task.samples, probe);
-      return { ...finish(task.samples), latenciesMs };
-    }
+  if (task.kind === 'enqueue-one') {
+    await system.enqueueOneByOne(task.jobs, task.inFlight);
+    return finish(task.jobs);
   }
+  if (task.kind === 'enqueue-bulk') {
+    await system.enqueueBulk(task.jobs, task.batch);
+    return finish(task.jobs);
+  }
+  if (task.kind === 'drain') {
+    const tally = new JobTally(task.jobs, task.timeLimitMs);
+    await system.drain(settings, tally);
+    if (tally.settledAt === undefined) {
+      throw new Error(`drain returned after ${tally.count} of ${task.jobs} jobs`);
+    }
+    return { ...finish(tally.count, tally.settledAt), timedOut: tally.timedOut };
+  }
+  const probe = new LatencyProbe(PICKUP_TIMEOUT_MS);
+  const latenciesMs = await system.pickupLatency(settings, task.samples, probe);
+  return { ...finish(task.samples), latenciesMs };
 }

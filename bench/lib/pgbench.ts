@@ -7,7 +7,8 @@ import { withFreshDatabase } from './databases.js';
 
 const run = promisify(execFile);
 
-const INSERT = 'INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) VALUES (1, 1, 1, 0, now());';
+const INSERT =
+  'INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) VALUES (1, 1, 1, 0, now());';
 const SCRIPTS = {
   insert: `${INSERT}\n`,
   insertNotify: `BEGIN;\n${INSERT}\nNOTIFY bench_ceiling;\nCOMMIT;\n`,
@@ -51,7 +52,17 @@ export async function measurePgbenchCeiling(
       for (const [name, script] of Object.entries(SCRIPTS) as [keyof PgbenchCeiling, string][]) {
         const file = path.join(dir, `${name}.sql`);
         await writeFile(file, script);
-        const args = ['-n', '-c', String(clients), '-j', threads, '-T', String(seconds), '-f', file];
+        const args = [
+          '-n',
+          '-c',
+          String(clients),
+          '-j',
+          threads,
+          '-T',
+          String(seconds),
+          '-f',
+          file,
+        ];
         ceiling[name] = await tps(binary, [...args, url]);
       }
       return ceiling;

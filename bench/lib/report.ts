@@ -17,28 +17,37 @@ interface Metric {
   format(value: number): string;
 }
 
-function metrics(config: BenchConfig): Metric[] {
-  const rate = (label: string, scenario: Scenario): Metric => ({
+function rate(label: string, scenario: Scenario): Metric {
+  return {
     label: `${label} (jobs/s)`,
     scenario,
     higherIsBetter: true,
     value: (measurements) => median(measurements.map(jobsPerSecond)),
     format: formatCount,
-  });
-  const peakRss = (label: string, scenario: Scenario): Metric => ({
+  };
+}
+
+function peakRss(label: string, scenario: Scenario): Metric {
+  return {
     label: `${label} (MB)`,
     scenario,
     higherIsBetter: false,
     value: (measurements) => median(measurements.map((m) => m.peakRssBytes)) / MEGABYTE,
     format: formatMeasure,
-  });
-  const pickup = (p: number): Metric => ({
+  };
+}
+
+function pickup(p: number): Metric {
+  return {
     label: `pickup p${p}, idle worker, best settings (ms)`,
     scenario: 'pickup',
     higherIsBetter: false,
     value: (measurements) => percentile(measurements[0].latenciesMs, p),
     format: formatMeasure,
-  });
+  };
+}
+
+function metrics(config: BenchConfig): Metric[] {
   return [
     rate(`enqueue one-by-one, ${config.inFlight} in flight`, 'enqueue-one'),
     rate(`enqueue bulk, batches of ${formatCount(config.bulkBatch)}`, 'enqueue-bulk'),

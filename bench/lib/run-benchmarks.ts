@@ -42,7 +42,12 @@ export async function runBenchmarks(
         if (result.error !== undefined) continue;
         const prefix = `[run ${run}/${config.runs}] ${scenario} ${system}`;
         try {
-          const measurement = await measureScenario(config, system, settings.get(system)!, scenario);
+          const measurement = await measureScenario(
+            config,
+            system,
+            settings.get(system)!,
+            scenario,
+          );
           result.measurements.push(measurement);
           log(`${prefix}: ${describe(scenario, measurement)}`);
         } catch (error) {

@@ -27,7 +27,10 @@ export function runInChild(request: MeasureRequest, timeoutMs: number): Promise<
       clearTimeout(timer);
       if (reply?.ok) resolve(reply.measurement);
       else if (reply) reject(new Error(reply.error));
-      else reject(new Error(`measurement process exited (${signal ?? `code ${code}`}) without a result`));
+      else
+        reject(
+          new Error(`measurement process exited (${signal ?? `code ${code}`}) without a result`),
+        );
     });
     child.send(request);
   });

@@ -32,32 +32,34 @@ export function measureScenario(
   return withFreshDatabase(config.serverUrl, [system, scenario], async (url) => {
     const request = (setting: SettingName, task: MeasureRequest['task']): Promise<Measurement> =>
       runInChild({ system, url, settings: settings[setting], task }, timeoutMs);
-    switch (scenario) {
-      case 'enqueue-one':
-        return request('default', {
-          kind: 'enqueue-one',
-          jobs: config.enqueueJobs,
-          inFlight: config.inFlight,
-        });
-      case 'enqueue-bulk':
-        return request('default', {
-          kind: 'enqueue-bulk',
-          jobs: config.bulkJobs,
-          batch: config.bulkBatch,
-        });
-      case 'drain-default':
-      case 'drain-best': {
-        const setting = scenario === 'drain-default' ? 'default' : 'best';
-        await request(setting, { kind: 'enqueue-bulk', jobs: config.drainJobs, batch: config.bulkBatch });
-        await vacuumAnalyze(url);
-        return request(setting, {
-          kind: 'drain',
-          jobs: config.drainJobs,
-          timeLimitMs: config.drainTimeLimitMs,
-        });
-      }
-      case 'pickup':
-        return request('best', { kind: 'pickup', samples: config.pickupSamples });
+    if (scenario === 'enqueue-one') {
+      return request('default', {
+        kind: 'enqueue-one',
+        jobs: config.enqueueJobs,
+        inFlight: config.inFlight,
+      });
     }
+    if (scenario === 'enqueue-bulk') {
+      return request('default', {
+        kind: 'enqueue-bulk',
+        jobs: config.bulkJobs,
+        batch: config.bulkBatch,
+      });
+    }
+    if (scenario === 'pickup') {
+      return request('best', { kind: 'pickup', samples: config.pickupSamples });
+    }
+    const setting = scenario === 'drain-default' ? 'default' : 'best';
+    await request(setting, {
+      kind: 'enqueue-bulk',
+      jobs: config.drainJobs,
+      batch: config.bulkBatch,
+    });
+    await vacuumAnalyze(url);
+    return request(setting, {
+      kind: 'drain',
+      jobs: config.drainJobs,
+      timeLimitMs: config.drainTimeLimitMs,
+    });
   });
 }

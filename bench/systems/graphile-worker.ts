@@ -9,7 +9,13 @@ import {
   type WorkerUtils,
 } from 'graphile-worker';
 import { runConcurrently, runInBatches } from '../lib/concurrently.js';
-import type { DrainSettings, JobSink, PickupProbe, QueueSystem, SettingName } from '../lib/system.js';
+import type {
+  DrainSettings,
+  JobSink,
+  PickupProbe,
+  QueueSystem,
+  SettingName,
+} from '../lib/system.js';
 
 const TASK = 'bench';
 /** node-postgres's default, which graphile-worker keeps when it makes its own pool. */
@@ -37,9 +43,13 @@ export class GraphileWorkerSystem implements QueueSystem {
   drainSettings(concurrency: number): Record<SettingName, DrainSettings> {
     return {
       default: { concurrency },
+      // Tuned on a 20,000-job drain: the local queue alone doubles throughput, batched completions
+      // on top multiply it again; a delay of 0 beat 1, 5 and 20 ms, and gains past a queue of
+      // 1,000 come only from claiming the backlog in a few round trips, so it is capped there as
+      // for pg-boss. The pool size is graphile-worker's advice, concurrency + 2.
       best: {
         concurrency,
-        batchSize: 100,
+        batchSize: 1_000,
         completeBatchDelayMs: 0,
         poolSize: concurrency + 2,
       },
@@ -81,7 +91,11 @@ export class GraphileWorkerSystem implements QueueSystem {
     this.#throwIfFailed();
   }
 
-  async pickupLatency(settings: DrainSettings, samples: number, probe: PickupProbe): Promise<number[]> {
+  async pickupLatency(
+    settings: DrainSettings,
+    samples: number,
+    probe: PickupProbe,
+  ): Promise<number[]> {
     const utils = this.#ready();
     const runner = await run(
       this.#runnerOptions(settings, () => {

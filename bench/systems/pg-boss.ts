@@ -1,7 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PgBoss, type ConstructorOptions, type WorkOptions } from 'pg-boss';
 import { runConcurrently, runInBatches } from '../lib/concurrently.js';
-import type { DrainSettings, JobSink, PickupProbe, QueueSystem, SettingName } from '../lib/system.js';
+import type {
+  DrainSettings,
+  JobSink,
+  PickupProbe,
+  QueueSystem,
+  SettingName,
+} from '../lib/system.js';
 
 const QUEUE = 'bench';
 /** Lets the workers' first (empty) fetch and the LISTEN connection settle before sampling. */
@@ -32,9 +38,13 @@ export class PgBossSystem implements QueueSystem {
   drainSettings(concurrency: number): Record<SettingName, DrainSettings> {
     return {
       default: { concurrency },
+      // Tuned on a 20,000-job drain: throughput rises with batchSize up to 1,000 (+40% over 100)
+      // and a little past it only by claiming the whole backlog in one or two round trips, so the
+      // batch is capped at 1,000 as for graphile-worker. LISTEN/NOTIFY is what makes pickup fast;
+      // 0.5 s is the shortest poll pg-boss allows, used should the listener drop.
       best: {
         concurrency,
-        batchSize: 100,
+        batchSize: 1_000,
         fetchWhileFull: true,
         pollIntervalMs: 500,
         listenNotify: true,
@@ -79,7 +89,11 @@ export class PgBossSystem implements QueueSystem {
     this.#throwIfFailed();
   }
 
-  async pickupLatency(settings: DrainSettings, samples: number, probe: PickupProbe): Promise<number[]> {
+  async pickupLatency(
+    settings: DrainSettings,
+    samples: number,
+    probe: PickupProbe,
+  ): Promise<number[]> {
     const boss = this.#started();
     await boss.work(QUEUE, workOptions(settings), async () => {
       probe.jobStarted();

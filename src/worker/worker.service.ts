@@ -95,6 +95,8 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     clearInterval(this.pollTimer);
+    // A claim in flight still lands its jobs in the buffer; wait for it, then hand them all back.
+    while (this.claiming) await sleep(5);
     const buffered = this.buffer.splice(0);
     for (const job of buffered) {
       this.release(job);
@@ -185,6 +187,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   private startBuffered(): void {
+    if (this.stopping) return;
     const { concurrency } = this.config.worker;
     for (let i = 0; i < this.buffer.length && this.running.size < concurrency;) {
       const job = this.buffer[i];

@@ -1,4 +1,0 @@
-export function jobsPerSecond(measurement) {
-    return measurement.jobs / (measurement.elapsedMs / 1000);
-}
-//# sourceMappingURL=measurement.js.map
