@@ -47,9 +47,20 @@ export interface Job {
   finishedAt: Date | null;
 }
 
-/** A job as its claimant holds it: with the fencing token every later write must present. */
-export interface ClaimedJob extends Job {
+/** A job as its claimant holds it: what a worker needs, with the fencing token every later write must present. */
+export interface ClaimedJob {
+  id: string;
+  queue: string;
+  type: string;
+  payload: unknown;
+  priority: number;
+  /** Including this one: 1 on the first run. */
+  attempts: number;
+  maxAttempts: number;
+  timeoutMs: number | null;
   leaseToken: string;
+  /** When the job became runnable (epoch ms). */
+  runAtMs: number;
 }
 
 /** A row of the jobs table as `pg` returns it (bigint columns arrive as strings). */
@@ -104,10 +115,4 @@ export function toJob(row: JobRow): Job {
     startedAt: row.started_at,
     finishedAt: row.finished_at,
   };
-}
-
-export function toClaimedJob(row: JobRow): ClaimedJob {
-  if (row.lease_token === null)
-    throw new Error(`job ${row.id} was returned by a claim without a lease`);
-  return { ...toJob(row), leaseToken: row.lease_token };
 }

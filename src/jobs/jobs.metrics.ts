@@ -10,9 +10,20 @@ const LIVE_COUNTS = `
 SELECT queue, status, count(*)::int AS count FROM jobs
 WHERE status IN ('queued', 'running') GROUP BY queue, status`;
 
+type Outcome = 'succeeded' | 'failed' | 'retried' | 'cancelled' | 'released';
+
+/** The metrics of one queue and type, with prom-client's label lookups done once. */
+export interface JobTypeMetrics {
+  queueWait: { observe(seconds: number): void };
+  duration(outcome: Outcome): { observe(seconds: number): void };
+  outcome(outcome: Outcome): void;
+}
+
 /** The queue's Prometheus metrics. Queued and running gauges are read from the database per scrape. */
 @Injectable()
 export class JobsMetrics {
+  private readonly byJobType = new Map<string, JobTypeMetrics>();
+
   readonly enqueued: Counter<JobLabels>;
   readonly completed: Counter<JobLabels>;
   readonly failed: Counter<JobLabels>;
@@ -76,5 +87,42 @@ export class JobsMetrics {
       },
     });
     void live;
+  }
+
+  /** Label-bound metrics for the worker's hot path (one lookup per queue and type, then cached). */
+  forJobs(queue: string, type: string): JobTypeMetrics {
+    const key = `${queue}\u0000${type}`;
+    let found = this.byJobType.get(key);
+    if (!found) {
+      const labels = { queue, type };
+      const durations = new Map<Outcome, { observe(seconds: number): void }>();
+      const counters: Partial<Record<Outcome, Counter<JobLabels>>> = {
+        succeeded: this.completed,
+        failed: this.failed,
+        retried: this.retried,
+        cancelled: this.cancelled,
+      };
+      const bound = new Map<Outcome, { inc(): void }>();
+      found = {
+        queueWait: this.queueWait.labels(labels),
+        duration: (outcome) => {
+          let histogram = durations.get(outcome);
+          if (!histogram)
+            durations.set(outcome, (histogram = this.duration.labels({ ...labels, outcome })));
+          return histogram;
+        },
+        outcome: (outcome) => {
+          let counter = bound.get(outcome);
+          if (!counter) {
+            const metric = counters[outcome];
+            counter = metric ? metric.labels(labels) : { inc: () => undefined };
+            bound.set(outcome, counter);
+          }
+          counter.inc();
+        },
+      };
+      this.byJobType.set(key, found);
+    }
+    return found;
   }
 }

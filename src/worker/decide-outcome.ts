@@ -66,6 +66,7 @@ function describe(error: unknown): string {
 
 /** True, or why the result cannot be stored as JSON. */
 function serialisable(result: unknown): true | string {
+  if (result === undefined || result === null) return true;
   try {
     JSON.stringify(result ?? null);
     return true;

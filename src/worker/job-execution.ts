@@ -9,47 +9,94 @@ export type Execution = { ok: true; result: unknown } | { ok: false; error: unkn
 export interface ExecutionHooks {
   heartbeat(): Promise<void>;
   progress(data: unknown): Promise<void>;
-  logger: Logger;
+  /** Made on first use: most handlers never log. */
+  logger(): Logger;
+}
+
+/**
+ * The abort switch of one attempt. The AbortController behind `signal` is made only when a handler
+ * reads it: at tens of thousands of jobs a second, controllers nobody listens to are a large share
+ * of the worker's allocations.
+ */
+export class AttemptAbort {
+  private controller?: AbortController;
+  private reject?: (reason: unknown) => void;
+  aborted = false;
+  reason: unknown;
+
+  get signal(): AbortSignal {
+    this.controller ??= new AbortController();
+    if (this.aborted && !this.controller.signal.aborted) this.controller.abort(this.reason);
+    return this.controller.signal;
+  }
+
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    this.controller?.abort(reason);
+    this.reject?.(reason);
+  }
+
+  /** Rejects with the reason when the attempt is aborted. */
+  whenAborted(): Promise<never> {
+    return new Promise<never>((_, reject) => {
+      if (this.aborted) reject(this.reason);
+      else this.reject = reject;
+    });
+  }
 }
 
 /**
  * Runs one attempt of a job. It ends when the handler settles, when the time limit passes, or as
- * soon as the job's signal fires (cancel, lost lease, shutdown): a handler that ignores its signal
- * no longer holds a slot. The error of an aborted attempt is the signal's reason.
+ * soon as the attempt is aborted (cancel, lost lease, shutdown): a handler that ignores its signal
+ * no longer holds a slot. The error of an aborted attempt is the abort's reason.
  */
 export async function executeJob(
   job: ClaimedJob,
   handler: RegisteredHandler,
-  controller: AbortController,
+  abort: AttemptAbort,
   timeoutMs: number,
   hooks: ExecutionHooks,
 ): Promise<Execution> {
+  let logger: Logger | undefined;
   const context: JobContext = {
     jobId: job.id,
     type: job.type,
     queue: job.queue,
     attempt: job.attempts,
     maxAttempts: job.maxAttempts,
-    signal: controller.signal,
+    get signal() {
+      return abort.signal;
+    },
     heartbeat: () => hooks.heartbeat(),
     progress: (data) => hooks.progress(data),
-    logger: hooks.logger,
+    get logger() {
+      return (logger ??= hooks.logger());
+    },
   };
+  let returned: unknown;
+  try {
+    returned = handler.handle(job.payload, context);
+  } catch (error) {
+    return { ok: false, error };
+  }
+  // A handler that returns at once (no promise) needs no timer and no race.
+  if (!isThenable(returned)) return { ok: true, result: returned };
+
   const timer = setTimeout(
-    () => controller.abort(new JobTimeoutError(`timed out after ${timeoutMs} ms`)),
+    () => abort.abort(new JobTimeoutError(`timed out after ${timeoutMs} ms`)),
     timeoutMs,
   );
-  const aborted = new Promise<never>((_, reject) => {
-    const onAbort = (): void => reject(controller.signal.reason as Error);
-    if (controller.signal.aborted) onAbort();
-    else controller.signal.addEventListener('abort', onAbort, { once: true });
-  });
   try {
-    const handled = Promise.resolve().then(() => handler.handle(job.payload, context));
-    return { ok: true, result: await Promise.race([handled, aborted]) };
+    return { ok: true, result: await Promise.race([returned, abort.whenAborted()]) };
   } catch (error) {
-    return { ok: false, error: controller.signal.aborted ? controller.signal.reason : error };
+    return { ok: false, error: abort.aborted ? abort.reason : error };
   } finally {
     clearTimeout(timer);
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }

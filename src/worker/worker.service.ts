@@ -7,25 +7,28 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { type Db, poolOf } from '../jobs/db.js';
 import { JobCancelledError, LeaseLostError, WorkerShutdownError } from '../jobs/errors.js';
 import { HandlerRegistry, type RegisteredHandler } from '../jobs/handler-registry.js';
-import { type ClaimedJob, toClaimedJob } from '../jobs/job.js';
+import type { ClaimedJob } from '../jobs/job.js';
 import { JobsMetrics } from '../jobs/jobs.metrics.js';
 import { claimJobs } from '../jobs/sql/claim.sql.js';
 import { type Lease, renewLeases, writeProgress } from '../jobs/sql/lease.sql.js';
 import { decideOutcome } from './decide-outcome.js';
-import { executeJob } from './job-execution.js';
+import { AttemptAbort, executeJob } from './job-execution.js';
 import { JobListener } from './job-listener.js';
 import { OutcomeWriter } from './outcome-writer.js';
 
 interface RunningJob {
   job: ClaimedJob;
   handler: RegisteredHandler;
-  controller: AbortController;
+  abort: AttemptAbort;
 }
+
+const MAX_CLAIMS_IN_FLIGHT = 2;
 
 /** Conflicts a claim can meet when it races another claimer; it simply claims again. */
 const RETRYABLE_CLAIM_ERRORS = new Set(['23505', '40P01']);
@@ -45,7 +48,9 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
   private readonly running = new Map<string, RunningJob>();
   private readonly runningByType = new Map<string, number>();
   private readonly heldByType = new Map<string, number>();
-  private claiming = false;
+  /** Claims under way, and the jobs they asked for: two may overlap to hide a claim's latency. */
+  private claimsInFlight = 0;
+  private requested = 0;
   private claimAgain = false;
   private stopping = false;
   private pollTimer?: NodeJS.Timeout;
@@ -96,7 +101,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     this.stopping = true;
     clearInterval(this.pollTimer);
     // A claim in flight still lands its jobs in the buffer; wait for it, then hand them all back.
-    while (this.claiming) await sleep(5);
+    while (this.claimsInFlight > 0) await sleep(5);
     const buffered = this.buffer.splice(0);
     for (const job of buffered) {
       this.release(job);
@@ -110,8 +115,8 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     const deadline = Date.now() + Math.max(0, this.config.shutdownGraceMs - 2000);
     while (this.running.size > 0 && Date.now() < deadline) await sleep(20);
     const unfinished = [...this.running.values()];
-    for (const { controller } of unfinished)
-      controller.abort(new WorkerShutdownError('worker shutting down'));
+    for (const { abort } of unfinished)
+      abort.abort(new WorkerShutdownError('worker shutting down'));
     while (this.running.size > 0) await sleep(5);
     await this.outcomes.drained();
     clearInterval(this.renewTimer);
@@ -127,28 +132,35 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
 
   private fill(): void {
     if (this.stopping) return;
-    if (this.claiming) {
+    if (this.claimsInFlight >= MAX_CLAIMS_IN_FLIGHT) {
       this.claimAgain = true;
       return;
     }
     const { concurrency, prefetch } = this.config.worker;
-    const room = concurrency + prefetch - this.running.size - this.buffer.length;
-    const types = room > 0 ? this.claimableTypes() : [];
+    const coming = this.buffer.length + this.requested;
+    const room = concurrency + prefetch - this.running.size - coming;
+    // Claim in batches: when what is buffered or on its way falls to half the prefetch, or a slot
+    // would otherwise sit idle.
+    const due =
+      room > 0 && (coming <= prefetch / 2 || (coming === 0 && this.running.size < concurrency));
+    const types = due ? this.claimableTypes() : [];
     if (types.length === 0) {
       this.lastLoopAt = Date.now();
       return;
     }
-    this.claiming = true;
+    this.claimsInFlight++;
+    this.requested += room;
     this.claimAgain = false;
     void this.claim(types, room).finally(() => {
-      this.claiming = false;
+      this.claimsInFlight--;
+      this.requested -= room;
       if (this.claimAgain) this.fill();
     });
   }
 
   private async claim(types: string[], limit: number): Promise<void> {
     try {
-      const rows = await claimJobs(this.db, {
+      const claimed = await claimJobs(this.db, {
         workerId: this.id,
         types,
         queues: this.config.worker.queues,
@@ -157,13 +169,12 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
         groupMaxRunning: this.config.jobs.groupMaxRunning,
       });
       this.lastLoopAt = Date.now();
-      for (const row of rows) {
-        const job = toClaimedJob(row);
+      for (const job of claimed) {
         this.buffer.push(job);
         increment(this.heldByType, job.type, 1);
       }
       // A full batch suggests more are waiting.
-      if (rows.length === limit) this.claimAgain = true;
+      if (claimed.length === limit) this.claimAgain = true;
       this.startBuffered();
     } catch (error) {
       if (RETRYABLE_CLAIM_ERRORS.has((error as { code?: string }).code ?? '')) {
@@ -203,25 +214,22 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   private run(job: ClaimedJob, handler: RegisteredHandler): void {
-    const controller = new AbortController();
-    this.running.set(job.id, { job, handler, controller });
+    const abort = new AttemptAbort();
+    this.running.set(job.id, { job, handler, abort });
     increment(this.runningByType, job.type, 1);
-    const labels = { queue: job.queue, type: job.type };
-    this.metrics.queueWait.observe(labels, Math.max(0, Date.now() - job.runAt.getTime()) / 1000);
+    const metrics = this.metrics.forJobs(job.queue, job.type);
+    metrics.queueWait.observe(Math.max(0, Date.now() - job.runAtMs) / 1000);
     const lease = { id: job.id, token: job.leaseToken };
-    const logger = this.logger.logger.child({
-      jobId: job.id,
-      type: job.type,
-      attempt: job.attempts,
-    });
     const timeoutMs =
       job.timeoutMs ?? handler.options.timeoutMs ?? this.config.jobs.defaultTimeoutMs;
+    const logger = (): Logger =>
+      this.logger.logger.child({ jobId: job.id, type: job.type, attempt: job.attempts });
     const started = performance.now();
-    void executeJob(job, handler, controller, timeoutMs, {
+    void executeJob(job, handler, abort, timeoutMs, {
       logger,
-      heartbeat: () => this.heartbeat(lease, controller),
+      heartbeat: () => this.heartbeat(lease, abort),
       progress: async (data) => {
-        if (!(await writeProgress(this.db, lease, data))) throw this.loseLease(controller, job.id);
+        if (!(await writeProgress(this.db, lease, data))) throw this.loseLease(abort, job.id);
       },
     })
       .then(async (execution) => {
@@ -234,31 +242,23 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
           maxMs: handler.options.backoff?.maxMs ?? this.config.jobs.backoffMaxMs,
         });
         if (!execution.ok && !(execution.error instanceof WorkerShutdownError)) {
-          logger.warn(
+          logger().warn(
             { err: execution.error, outcome: decided?.kind ?? 'lease-lost' },
             'job attempt failed',
           );
         }
         if (!decided) return;
-        this.metrics.duration.observe(
-          { ...labels, outcome: decided.kind },
-          (performance.now() - started) / 1000,
-        );
+        metrics.duration(decided.kind).observe((performance.now() - started) / 1000);
         const accepted = await this.outcomes.write(decided.outcome);
-        if (!accepted) {
-          logger.warn(
+        if (accepted) metrics.outcome(decided.kind);
+        else
+          logger().warn(
             { outcome: decided.kind },
             'outcome refused: the lease was lost, another worker owns the job',
           );
-          return;
-        }
-        if (decided.kind === 'succeeded') this.metrics.completed.inc(labels);
-        else if (decided.kind === 'failed') this.metrics.failed.inc(labels);
-        else if (decided.kind === 'retried') this.metrics.retried.inc(labels);
-        else if (decided.kind === 'cancelled') this.metrics.cancelled.inc(labels);
       })
       .catch((error: unknown) =>
-        logger.error({ err: error }, 'recording the outcome of a job failed'),
+        logger().error({ err: error }, 'recording the outcome of a job failed'),
       );
   }
 
@@ -268,14 +268,14 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     if (wasRunning) increment(this.runningByType, job.type, -1);
   }
 
-  private async heartbeat(lease: Lease, controller: AbortController): Promise<void> {
+  private async heartbeat(lease: Lease, abort: AttemptAbort): Promise<void> {
     const renewed = await renewLeases(this.db, [lease], this.config.jobs.leaseMs);
-    if (renewed.length === 0) throw this.loseLease(controller, lease.id);
+    if (renewed.length === 0) throw this.loseLease(abort, lease.id);
   }
 
-  private loseLease(controller: AbortController, jobId: string): LeaseLostError {
+  private loseLease(abort: AttemptAbort, jobId: string): LeaseLostError {
     const error = new LeaseLostError(`the lease on job ${jobId} was lost`);
-    controller.abort(error);
+    abort.abort(error);
     return error;
   }
 
@@ -305,7 +305,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
   private dropLost(job: ClaimedJob): void {
     const running = this.running.get(job.id);
     if (running?.job.leaseToken === job.leaseToken) {
-      this.loseLease(running.controller, job.id);
+      this.loseLease(running.abort, job.id);
       return;
     }
     const index = this.buffer.indexOf(job);
@@ -320,7 +320,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
   cancelLocal(jobId: string): void {
     const running = this.running.get(jobId);
     if (running) {
-      running.controller.abort(new JobCancelledError('the job was cancelled'));
+      running.abort.abort(new JobCancelledError('the job was cancelled'));
       return;
     }
     const index = this.buffer.findIndex((job) => job.id === jobId);

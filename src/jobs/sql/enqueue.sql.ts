@@ -1,5 +1,4 @@
-import type { Db } from '../db.js';
-import { JOBS_CHANNEL } from '../db.js';
+import { type Db, JOBS_CHANNEL, prepared } from '../db.js';
 import type { JobRow } from '../job.js';
 
 /** One row of the enqueue statement's JSON input (snake_case, as the SQL reads it). */
@@ -23,7 +22,9 @@ export interface EnqueueRow {
  * skipped (the caller then looks the existing job up). One NOTIFY per queue with jobs due now,
  * sent by PostgreSQL when the transaction commits.
  */
-const INSERT_JOBS = `
+const INSERT_JOBS = prepared(
+  'insert',
+  `
 WITH input AS (
   SELECT * FROM json_to_recordset($1::json) AS x(
     queue text, type text, payload jsonb, priority smallint, run_at timestamptz, delay_ms bigint,
@@ -41,13 +42,14 @@ WITH input AS (
   SELECT pg_notify('${JOBS_CHANNEL}', 'queue:' || queue)
   FROM (SELECT DISTINCT queue FROM inserted WHERE run_at <= now()) AS due
 )
-SELECT * FROM inserted WHERE (SELECT count(*) FROM notified) >= 0`;
+SELECT * FROM inserted WHERE (SELECT count(*) FROM notified) >= 0`,
+);
 
 const SELECT_BY_IDEMPOTENCY_KEYS = `SELECT * FROM jobs WHERE idempotency_key = ANY($1::text[])`;
 
 /** `rowsJson`: a JSON array of EnqueueRow objects. */
 export async function insertJobs(db: Db, rowsJson: string): Promise<JobRow[]> {
-  return (await db.query<JobRow>(INSERT_JOBS, [rowsJson])).rows;
+  return (await db.query<JobRow>(INSERT_JOBS([rowsJson]))).rows;
 }
 
 export async function selectByIdempotencyKeys(db: Db, keys: string[]): Promise<JobRow[]> {

@@ -1,5 +1,4 @@
-import type { Db } from '../db.js';
-import { JOBS_CHANNEL } from '../db.js';
+import { type Db, JOBS_CHANNEL, prepared } from '../db.js';
 
 /** How a claimant ends its hold on a job. */
 export interface Outcome {
@@ -19,7 +18,9 @@ export interface Outcome {
  * lease expired, or whose job was reaped and claimed again, changes nothing. The ids returned are
  * the outcomes that were accepted.
  */
-const FINISH_JOBS = `
+const FINISH_JOBS = prepared(
+  'finish',
+  `
 WITH outcome AS (
   SELECT * FROM json_to_recordset($1::json) AS x(
     id bigint, token bigint, status job_status, result jsonb, error text, retry_in_ms integer, release boolean)
@@ -39,7 +40,8 @@ WITH outcome AS (
   SELECT pg_notify('${JOBS_CHANNEL}', 'queue:' || queue)
   FROM (SELECT DISTINCT queue FROM finished WHERE status = 'queued' AND run_at <= now()) AS due
 )
-SELECT id FROM finished WHERE (SELECT count(*) FROM notified) >= 0`;
+SELECT id FROM finished WHERE (SELECT count(*) FROM notified) >= 0`,
+);
 
 export async function finishJobs(db: Db, outcomes: Outcome[]): Promise<Set<string>> {
   const rows = outcomes.map((o) => ({
@@ -51,6 +53,6 @@ export async function finishJobs(db: Db, outcomes: Outcome[]): Promise<Set<strin
     retry_in_ms: o.retryInMs ?? null,
     release: o.release ?? false,
   }));
-  const result = await db.query<{ id: string }>(FINISH_JOBS, [JSON.stringify(rows)]);
+  const result = await db.query<{ id: string }>(FINISH_JOBS([JSON.stringify(rows)]));
   return new Set(result.rows.map((row) => row.id));
 }

@@ -1,4 +1,4 @@
-import type { Db } from '../db.js';
+import { type Db, prepared } from '../db.js';
 
 export interface Lease {
   id: string;
@@ -15,11 +15,14 @@ export interface RenewedLease {
  * lost (expired or taken over): its job must stop. The answer also carries cancel requests, so
  * cancellation reaches a worker whose NOTIFY listener is down.
  */
-const RENEW_LEASES = `
+const RENEW_LEASES = prepared(
+  'renew',
+  `
 UPDATE jobs j SET lease_expires_at = now() + $3::int * interval '1 millisecond'
 FROM unnest($1::bigint[], $2::bigint[]) AS l(id, token)
 WHERE j.id = l.id AND j.lease_token = l.token AND j.status = 'running' AND j.lease_expires_at > now()
-RETURNING j.id, j.cancel_requested_at IS NOT NULL AS cancel_requested`;
+RETURNING j.id, j.cancel_requested_at IS NOT NULL AS cancel_requested`,
+);
 
 const WRITE_PROGRESS = `
 UPDATE jobs SET progress = $3::jsonb
@@ -33,7 +36,7 @@ export async function renewLeases(
 ): Promise<RenewedLease[]> {
   const ids = leases.map((l) => l.id);
   const tokens = leases.map((l) => l.token);
-  return (await db.query<RenewedLease>(RENEW_LEASES, [ids, tokens, leaseMs])).rows;
+  return (await db.query<RenewedLease>(RENEW_LEASES([ids, tokens, leaseMs]))).rows;
 }
 
 /** False when the lease was lost. */
