@@ -19,17 +19,21 @@ export function decideOutcome(
   execution: Execution,
   backoff: BackoffPolicy,
 ): { outcome: Outcome; kind: OutcomeKind } | undefined {
-  const lease = { id: job.id, token: job.leaseToken };
   if (execution.ok) {
     const serialised = serialisable(execution.result);
     if (serialised === true) {
-      return {
-        kind: 'succeeded',
-        outcome: { ...lease, status: 'succeeded', result: execution.result ?? null },
+      const outcome: Outcome = {
+        id: job.id,
+        token: job.leaseToken,
+        status: 'succeeded',
+        result: execution.result,
       };
+      return { kind: 'succeeded', outcome };
     }
+    const lease = { id: job.id, token: job.leaseToken };
     return { kind: 'failed', outcome: { ...lease, status: 'failed', error: serialised } };
   }
+  const lease = { id: job.id, token: job.leaseToken };
   const { error } = execution;
   if (error instanceof LeaseLostError) return undefined;
   if (error instanceof JobCancelledError) {

@@ -43,8 +43,8 @@ export class OutcomeWriter {
   private async flush(): Promise<void> {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, this.maxBatch);
-      const accepted = await this.writeWithRetry(batch.map((p) => p.outcome));
-      for (const p of batch) p.resolve(accepted.has(p.outcome.id));
+      const refused = await this.writeWithRetry(batch.map((p) => p.outcome));
+      for (const p of batch) p.resolve(refused !== undefined && !refused.has(p.outcome.id));
     }
     this.flushing = false;
     this.settleIdle();
@@ -54,7 +54,8 @@ export class OutcomeWriter {
    * A failed write is tried again for a while: the outcome is worth keeping. If the database stays
    * away longer than the lease, the reaper hands the jobs out again anyway (at-least-once).
    */
-  private async writeWithRetry(outcomes: Outcome[]): Promise<Set<string>> {
+  /** The ids refused, or undefined when the write failed for good. */
+  private async writeWithRetry(outcomes: Outcome[]): Promise<Set<string> | undefined> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await finishJobs(this.db, outcomes);
@@ -64,7 +65,7 @@ export class OutcomeWriter {
             { err: error, jobs: outcomes.length },
             'could not record job outcomes; their leases will expire',
           );
-          return new Set();
+          return undefined;
         }
         await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
       }

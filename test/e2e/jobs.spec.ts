@@ -197,25 +197,26 @@ describe('the queue in one process', () => {
       async () => (await jobs.get(job.id))?.status === 'queued',
     );
     const [replacement] = await claim('replacement', 60_000);
-    expect(replacement?.lease_token).not.toBe(zombie?.lease_token);
-    const accepted = await finishJobs(db, [
+    expect(replacement?.leaseToken).not.toBe(zombie?.leaseToken);
+    const refusedForReplacement = await finishJobs(db, [
       {
         id: job.id,
-        token: replacement?.lease_token ?? '',
+        token: replacement?.leaseToken ?? '',
         status: 'succeeded',
         result: { by: 'replacement' },
       },
     ]);
-    expect(accepted).toEqual(new Set([job.id]));
+    expect(refusedForReplacement).toEqual(new Set());
 
     // The zombie wakes up and tries to report.
-    const lease = { id: job.id, token: zombie?.lease_token ?? '' };
+    const lease = { id: job.id, token: zombie?.leaseToken ?? '' };
     expect(await renewLeases(db, [lease], 60_000)).toEqual([]);
     expect(
       await finishJobs(db, [{ ...lease, status: 'succeeded', result: { by: 'zombie' } }]),
-    ).toEqual(new Set());
+    ).toEqual(new Set([job.id]));
+    expect(await finishJobs(db, [{ ...lease, status: 'succeeded' }])).toEqual(new Set([job.id]));
     expect(await finishJobs(db, [{ ...lease, status: 'failed', error: 'zombie' }])).toEqual(
-      new Set(),
+      new Set([job.id]),
     );
     const final = await jobs.get(job.id);
     expect(final).toMatchObject({
@@ -312,8 +313,12 @@ describe('worker shutdown', () => {
     try {
       const jobs = testApp.app.get(JobsService);
       const job = await jobs.enqueue({ type: 'test.run', payload: { hang: true } });
-      const quick = await jobs.enqueue({ type: 'test.run', payload: { sleepMs: 50 } });
-      await waitFor('the job to start', async () => (await jobs.get(job.id))?.status === 'running');
+      const quick = await jobs.enqueue({ type: 'test.run', payload: { sleepMs: 200 } });
+      const bothStarted = async () => {
+        const [hanging, short] = await Promise.all([jobs.get(job.id), jobs.get(quick.id)]);
+        return hanging?.status === 'running' && short?.status !== 'queued';
+      };
+      await waitFor('both jobs to start', bothStarted);
       await testApp.app.close();
       const [handedBack] = await database.query<{
         status: string;

@@ -10,7 +10,18 @@ import { decideOutcome } from '../../src/worker/decide-outcome.js';
 const backoff = { baseMs: 1000, maxMs: 1000 };
 
 function claimed(attempts: number, maxAttempts = 3): ClaimedJob {
-  return { id: '7', leaseToken: '42', attempts, maxAttempts } as ClaimedJob;
+  return {
+    id: '7',
+    queue: 'default',
+    type: 't',
+    payload: {},
+    priority: 0,
+    attempts,
+    maxAttempts,
+    timeoutMs: null,
+    leaseToken: '42',
+    runAtMs: 0,
+  };
 }
 
 describe('decideOutcome', () => {
