@@ -1,11 +1,10 @@
 import type { Db } from './db.js';
-import type { JobRow } from './job.js';
-import { insertRows } from './enqueue-rows.js';
+import { insertPrepared, type PreparedJob } from './enqueue-rows.js';
+import type { Job } from './job.js';
 
 interface Pending {
-  rowJson: string;
-  key: string | null;
-  resolve: (row: JobRow) => void;
+  job: PreparedJob;
+  resolve: (job: Job) => void;
   reject: (error: unknown) => void;
 }
 
@@ -22,9 +21,9 @@ export class EnqueueBatcher {
     private readonly maxBatch = 1000,
   ) {}
 
-  add(rowJson: string, key: string | null): Promise<JobRow> {
+  add(job: PreparedJob): Promise<Job> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ rowJson, key, resolve, reject });
+      this.pending.push({ job, resolve, reject });
       if (!this.flushing) {
         this.flushing = true;
         // One turn of the event loop lets calls made together (Promise.all) share the first flush.
@@ -37,12 +36,11 @@ export class EnqueueBatcher {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, this.maxBatch);
       try {
-        const rows = await insertRows(
+        const jobs = await insertPrepared(
           this.db,
-          batch.map((p) => p.rowJson),
-          batch.map((p) => p.key),
+          batch.map((p) => p.job),
         );
-        batch.forEach((p, i) => p.resolve(rows[i]));
+        batch.forEach((p, i) => p.resolve(jobs[i]));
       } catch (error) {
         for (const p of batch) p.reject(error);
       }

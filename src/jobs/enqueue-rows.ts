@@ -1,6 +1,17 @@
 import type { Db } from './db.js';
-import type { JobRow, JobSpec } from './job.js';
-import { type EnqueueRow, insertJobs, selectByIdempotencyKeys } from './sql/enqueue.sql.js';
+import { type Job, type JobSpec, toJob } from './job.js';
+import {
+  type EnqueueRow,
+  type InsertedRow,
+  insertJobs,
+  selectByIdempotencyKeys,
+} from './sql/enqueue.sql.js';
+
+/** A checked spec: the row as the insert reads it, and its JSON text. */
+export interface PreparedJob {
+  row: EnqueueRow;
+  json: string;
+}
 
 const SMALLINT = 32767;
 
@@ -8,8 +19,8 @@ export class InvalidJobSpecError extends TypeError {
   override readonly name = 'InvalidJobSpecError';
 }
 
-/** Checks a spec and turns it into the JSON text of one input row; throws InvalidJobSpecError. */
-export function toEnqueueRow(spec: JobSpec, defaultMaxAttempts: number): string {
+/** Checks a spec and turns it into one input row; throws InvalidJobSpecError. */
+export function prepareJob(spec: JobSpec, defaultMaxAttempts: number): PreparedJob {
   const problem = specProblem(spec);
   if (problem) throw new InvalidJobSpecError(`Invalid job: ${problem}`);
   const row: EnqueueRow = {
@@ -26,7 +37,7 @@ export function toEnqueueRow(spec: JobSpec, defaultMaxAttempts: number): string 
     group_key: spec.groupKey ?? null,
   };
   try {
-    return JSON.stringify(row);
+    return { row, json: JSON.stringify(row) };
   } catch (error) {
     throw new InvalidJobSpecError(
       `Invalid job: payload is not JSON-serializable (${(error as Error).message})`,
@@ -68,31 +79,72 @@ function specProblem(spec: JobSpec): string | undefined {
 }
 
 /**
- * Inserts the rows and returns one job per row, in order: the new job, or for a row whose
+ * Inserts the jobs and returns one job per input, in order: the new job, or for an input whose
  * idempotency key was taken, the job that holds it.
  */
-export async function insertRows(
-  db: Db,
-  rowsJson: string[],
-  keys: (string | null)[],
-): Promise<JobRow[]> {
-  const inserted = await insertJobs(db, `[${rowsJson.join(',')}]`);
-  const byKey = new Map<string, JobRow>();
-  const unkeyed: JobRow[] = [];
-  for (const row of inserted) {
-    if (row.idempotency_key === null) unkeyed.push(row);
-    else byKey.set(row.idempotency_key, row);
+export async function insertPrepared(db: Db, jobs: PreparedJob[]): Promise<Job[]> {
+  const inserted = await insertJobs(db, `[${jobs.map((j) => j.json).join(',')}]`);
+  // RETURNING gives inserted rows in input order; an input whose key was taken has none.
+  const results: (Job | undefined)[] = [];
+  const byKey = new Map<string, Job>();
+  let cursor = 0;
+  for (const { row } of jobs) {
+    const key = row.idempotency_key;
+    const next = inserted[cursor];
+    if (next && next.idempotency_key === key && (key === null || !byKey.has(key))) {
+      cursor++;
+      const job = newJob(row, next);
+      if (key !== null) byKey.set(key, job);
+      results.push(job);
+    } else {
+      results.push(undefined);
+    }
   }
-  const missing = [...new Set(keys.filter((k): k is string => k !== null && !byKey.has(k)))];
-  if (missing.length > 0) {
-    for (const row of await selectByIdempotencyKeys(db, missing))
-      byKey.set(row.idempotency_key ?? '', row);
+  const taken = new Set<string>();
+  for (const { row } of jobs) {
+    if (row.idempotency_key !== null && !byKey.has(row.idempotency_key))
+      taken.add(row.idempotency_key);
   }
-  // RETURNING gives inserted rows in input order, so unkeyed rows pair up in sequence.
-  let next = 0;
-  return keys.map((key) => {
-    const row = key === null ? unkeyed[next++] : byKey.get(key);
-    if (!row) throw new Error(`enqueue lost track of a job (idempotency key ${key ?? 'none'})`);
-    return row;
+  if (taken.size > 0) {
+    for (const existing of await selectByIdempotencyKeys(db, [...taken])) {
+      byKey.set(existing.idempotency_key ?? '', toJob(existing));
+    }
+  }
+  return jobs.map(({ row }, i) => {
+    const job =
+      results[i] ?? (row.idempotency_key === null ? undefined : byKey.get(row.idempotency_key));
+    if (!job)
+      throw new Error(
+        `enqueue lost track of a job (idempotency key ${row.idempotency_key ?? 'none'})`,
+      );
+    return job;
   });
+}
+
+/** The job as the insert wrote it, from the input row and what the database assigned. */
+function newJob(row: EnqueueRow, inserted: InsertedRow): Job {
+  return {
+    id: inserted.id,
+    queue: row.queue,
+    type: row.type,
+    payload: row.payload,
+    status: 'queued',
+    priority: row.priority,
+    runAt: row.run_at ? new Date(row.run_at) : new Date(inserted.created_at_ms + row.delay_ms),
+    attempts: 0,
+    maxAttempts: row.max_attempts,
+    timeoutMs: row.timeout_ms,
+    idempotencyKey: row.idempotency_key,
+    concurrencyKey: row.concurrency_key,
+    groupKey: row.group_key,
+    leaseOwner: null,
+    leaseExpiresAt: null,
+    cancelRequestedAt: null,
+    lastError: null,
+    result: null,
+    progress: null,
+    createdAt: new Date(inserted.created_at_ms),
+    startedAt: null,
+    finishedAt: null,
+  };
 }

@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { connectionOf, type Db, poolOf } from './db.js';
 import { EnqueueBatcher } from './enqueue-batcher.js';
-import { insertRows, toEnqueueRow } from './enqueue-rows.js';
+import { insertPrepared, prepareJob } from './enqueue-rows.js';
 import { HandlerRegistry } from './handler-registry.js';
 import { type Job, type JobSpec, toJob } from './job.js';
 import { JobsMetrics } from './jobs.metrics.js';
@@ -32,33 +32,28 @@ export class JobsService {
 
   /** Stores one job; resolves once it is committed (or, with a manager, written in that transaction). */
   async enqueue(spec: JobSpec, options: EnqueueOptions = {}): Promise<Job> {
-    const rowJson = toEnqueueRow(spec, this.defaultMaxAttempts(spec.type));
-    const row = options.manager
-      ? (
-          await insertRows(
-            await connectionOf(options.manager),
-            [rowJson],
-            [spec.idempotencyKey ?? null],
-          )
-        )[0]
-      : await this.batcher.add(rowJson, spec.idempotencyKey ?? null);
-    this.metrics.enqueued.inc({ queue: row.queue, type: row.type });
-    return toJob(row);
+    const prepared = prepareJob(spec, this.defaultMaxAttempts(spec.type));
+    const job = options.manager
+      ? (await insertPrepared(await connectionOf(options.manager), [prepared]))[0]
+      : await this.batcher.add(prepared);
+    this.metrics.enqueued.inc({ queue: job.queue, type: job.type });
+    return job;
   }
 
   /** Stores many jobs in one statement, all or none. */
   async enqueueMany(specs: JobSpec[], options: EnqueueOptions = {}): Promise<Job[]> {
     if (specs.length === 0) return [];
-    const rows = specs.map((spec) => toEnqueueRow(spec, this.defaultMaxAttempts(spec.type)));
+    const prepared = specs.map((spec) => prepareJob(spec, this.defaultMaxAttempts(spec.type)));
     const db = options.manager ? await connectionOf(options.manager) : this.db;
-    const jobs = (
-      await insertRows(
-        db,
-        rows,
-        specs.map((s) => s.idempotencyKey ?? null),
-      )
-    ).map(toJob);
-    for (const job of jobs) this.metrics.enqueued.inc({ queue: job.queue, type: job.type });
+    const jobs = await insertPrepared(db, prepared);
+    const counts = new Map<string, { queue: string; type: string; n: number }>();
+    for (const job of jobs) {
+      const key = `${job.queue}\u0000${job.type}`;
+      const count = counts.get(key) ?? { queue: job.queue, type: job.type, n: 0 };
+      count.n++;
+      counts.set(key, count);
+    }
+    for (const { queue, type, n } of counts.values()) this.metrics.enqueued.inc({ queue, type }, n);
     return jobs;
   }
 

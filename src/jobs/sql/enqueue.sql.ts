@@ -20,7 +20,8 @@ export interface EnqueueRow {
  * Inserts any number of jobs in one statement: the rows travel as one JSON parameter, so the
  * statement and its plan do not change with the batch size. A row whose idempotency key exists is
  * skipped (the caller then looks the existing job up). One NOTIFY per queue with jobs due now,
- * sent by PostgreSQL when the transaction commits.
+ * sent by PostgreSQL when the transaction commits. It answers only what the caller does not know
+ * (id and creation time): reading whole rows back costs more than writing them.
  */
 const INSERT_JOBS = prepared(
   'insert',
@@ -37,19 +38,25 @@ WITH input AS (
          max_attempts, timeout_ms, idempotency_key, concurrency_key, group_key
   FROM input
   ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-  RETURNING *
+  RETURNING id, queue, run_at, idempotency_key, (extract(epoch FROM created_at) * 1000)::float8 AS created_at_ms
 ), notified AS (
   SELECT pg_notify('${JOBS_CHANNEL}', 'queue:' || queue)
   FROM (SELECT DISTINCT queue FROM inserted WHERE run_at <= now()) AS due
 )
-SELECT * FROM inserted WHERE (SELECT count(*) FROM notified) >= 0`,
+SELECT id, idempotency_key, created_at_ms FROM inserted WHERE (SELECT count(*) FROM notified) >= 0`,
 );
 
 const SELECT_BY_IDEMPOTENCY_KEYS = `SELECT * FROM jobs WHERE idempotency_key = ANY($1::text[])`;
 
-/** `rowsJson`: a JSON array of EnqueueRow objects. */
-export async function insertJobs(db: Db, rowsJson: string): Promise<JobRow[]> {
-  return (await db.query<JobRow>(INSERT_JOBS([rowsJson]))).rows;
+export interface InsertedRow {
+  id: string;
+  idempotency_key: string | null;
+  created_at_ms: number;
+}
+
+/** `rowsJson`: a JSON array of EnqueueRow objects. Rows come back in input order. */
+export async function insertJobs(db: Db, rowsJson: string): Promise<InsertedRow[]> {
+  return (await db.query<InsertedRow>(INSERT_JOBS([rowsJson]))).rows;
 }
 
 export async function selectByIdempotencyKeys(db: Db, keys: string[]): Promise<JobRow[]> {
