@@ -46,7 +46,8 @@ export class TaskyardSystem implements QueueSystem {
   drainSettings(concurrency: number): Record<SettingName, DrainSettings> {
     return {
       default: { concurrency },
-      best: { concurrency, batchSize: 500, poolSize: 4 },
+      // The same batch cap as the peers' best settings.
+      best: { concurrency, batchSize: 1_000, poolSize: 4 },
     };
   }
 

@@ -42,6 +42,8 @@ export class AppConfig {
     readonly prefetch: number;
     /** Empty: every queue. */
     readonly queues: string[];
+    /** Jobs of one queue this process runs at once, for the queues that have a limit. */
+    readonly queueConcurrency: ReadonlyMap<string, number>;
   };
 
   constructor(env: Environment) {
@@ -80,6 +82,14 @@ export class AppConfig {
       concurrency: env.WORKER_CONCURRENCY,
       prefetch: env.WORKER_PREFETCH,
       queues: env.WORKER_QUEUES.split(',').filter(Boolean),
+      queueConcurrency: new Map(
+        env.WORKER_QUEUE_CONCURRENCY.split(',')
+          .filter(Boolean)
+          .map((pair) => {
+            const [queue = '', limit = '0'] = pair.split('=');
+            return [queue, Math.max(1, Number(limit))];
+          }),
+      ),
     };
   }
 

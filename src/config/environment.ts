@@ -97,6 +97,11 @@ export class Environment {
   })
   WORKER_QUEUES: string = '';
 
+  @Matches(/^$|^[\w.:-]+=\d+(,[\w.:-]+=\d+)*$/, {
+    message: 'must be a comma-separated list of queue=limit pairs, e.g. mail=2,reports=1',
+  })
+  WORKER_QUEUE_CONCURRENCY: string = '';
+
   @IsInt()
   @Min(500)
   JOBS_LEASE_MS: number = 30000;

@@ -7,6 +7,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
@@ -42,12 +43,16 @@ const RETRYABLE_CLAIM_ERRORS = new Set(['23505', '40P01']);
 export class WorkerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly id = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   private readonly db: Db;
+  /** Claims and lease renewals: see claimPool(). */
+  private readonly claims: Pool;
   private readonly outcomes: OutcomeWriter;
   private listener?: JobListener;
   private buffer: ClaimedJob[] = [];
   private readonly running = new Map<string, RunningJob>();
   private readonly runningByType = new Map<string, number>();
   private readonly heldByType = new Map<string, number>();
+  private readonly runningByQueue = new Map<string, number>();
+  private readonly heldByQueue = new Map<string, number>();
   /** Claims under way, and the jobs they asked for: two may overlap to hide a claim's latency. */
   private claimsInFlight = 0;
   private requested = 0;
@@ -66,6 +71,8 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     @InjectPinoLogger('Worker') private readonly logger: PinoLogger,
   ) {
     this.db = poolOf(dataSource);
+    this.claims = claimPool(config.database.url ?? '');
+    this.claims.on('error', (error) => this.logger.warn({ err: error }, 'claim connection lost'));
     this.outcomes = new OutcomeWriter(this.db, this.logger.logger);
   }
 
@@ -121,6 +128,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     await this.outcomes.drained();
     clearInterval(this.renewTimer);
     await this.listener?.stop();
+    await this.claims.end();
     this.logger.info({ handedBack: buffered.length + unfinished.length }, 'worker stopped');
   }
 
@@ -145,6 +153,9 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
       room > 0 && (coming <= prefetch / 2 || (coming === 0 && this.running.size < concurrency));
     const types = due ? this.claimableTypes() : [];
     if (types.length === 0) {
+      // A wake-up that arrives while a claim is under way may be for a job that claim started too
+      // early to see: look again once it lands.
+      if (this.claimsInFlight > 0) this.claimAgain = true;
       this.lastLoopAt = Date.now();
       return;
     }
@@ -160,10 +171,11 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
 
   private async claim(types: string[], limit: number): Promise<void> {
     try {
-      const claimed = await claimJobs(this.db, {
+      const claimed = await claimJobs(this.claims, {
         workerId: this.id,
         types,
         queues: this.config.worker.queues,
+        fullQueues: this.fullQueues(),
         limit,
         leaseMs: this.config.jobs.leaseMs,
         groupMaxRunning: this.config.jobs.groupMaxRunning,
@@ -172,6 +184,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
       for (const job of claimed) {
         this.buffer.push(job);
         increment(this.heldByType, job.type, 1);
+        increment(this.heldByQueue, job.queue, 1);
       }
       // A full batch suggests more are waiting.
       if (claimed.length === limit) this.claimAgain = true;
@@ -183,6 +196,15 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
       }
       this.logger.warn({ err: error }, 'claiming jobs failed; trying again at the next poll');
     }
+  }
+
+  /** Queues with a per-process limit that this worker's held jobs already reach. */
+  private fullQueues(): string[] {
+    const full: string[] = [];
+    for (const [queue, limit] of this.config.worker.queueConcurrency) {
+      if ((this.heldByQueue.get(queue) ?? 0) >= limit) full.push(queue);
+    }
+    return full;
   }
 
   /** Types with a handler and room under their own concurrency limit. */
@@ -203,8 +225,12 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     for (let i = 0; i < this.buffer.length && this.running.size < concurrency;) {
       const job = this.buffer[i];
       const handler = this.handlers.get(job.type);
-      const limit = handler?.options.concurrency;
-      if (handler && limit !== undefined && (this.runningByType.get(job.type) ?? 0) >= limit) {
+      const typeLimit = handler?.options.concurrency;
+      const queueLimit = this.config.worker.queueConcurrency.get(job.queue);
+      if (
+        (typeLimit !== undefined && (this.runningByType.get(job.type) ?? 0) >= typeLimit) ||
+        (queueLimit !== undefined && (this.runningByQueue.get(job.queue) ?? 0) >= queueLimit)
+      ) {
         i++;
         continue;
       }
@@ -217,6 +243,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     const abort = new AttemptAbort();
     this.running.set(job.id, { job, handler, abort });
     increment(this.runningByType, job.type, 1);
+    increment(this.runningByQueue, job.queue, 1);
     const metrics = this.metrics.forJobs(job.queue, job.type);
     metrics.queueWait.observe(Math.max(0, Date.now() - job.runAtMs) / 1000);
     const lease = { id: job.id, token: job.leaseToken };
@@ -265,11 +292,15 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
   /** Forget a job this worker held (buffered or, with `wasRunning`, running). */
   private release(job: ClaimedJob, wasRunning = false): void {
     increment(this.heldByType, job.type, -1);
-    if (wasRunning) increment(this.runningByType, job.type, -1);
+    increment(this.heldByQueue, job.queue, -1);
+    if (wasRunning) {
+      increment(this.runningByType, job.type, -1);
+      increment(this.runningByQueue, job.queue, -1);
+    }
   }
 
   private async heartbeat(lease: Lease, abort: AttemptAbort): Promise<void> {
-    const renewed = await renewLeases(this.db, [lease], this.config.jobs.leaseMs);
+    const renewed = await renewLeases(this.claims, [lease], this.config.jobs.leaseMs);
     if (renewed.length === 0) throw this.loseLease(abort, lease.id);
   }
 
@@ -286,7 +317,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     let renewed;
     try {
       renewed = await renewLeases(
-        this.db,
+        this.claims,
         held.map((job) => ({ id: job.id, token: job.leaseToken })),
         this.config.jobs.leaseMs,
       );
@@ -334,6 +365,22 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
       error: 'cancelled before it started',
     });
   }
+}
+
+/**
+ * The worker's own small pool for claims and lease renewals, whose commits do not wait for the WAL
+ * flush (synchronous_commit=off). If PostgreSQL itself crashes, the last fraction of a second of
+ * claims may be forgotten: those jobs are simply claimed again, and a job running twice is what
+ * at-least-once execution already allows. Enqueues and outcomes go through the main pool and wait
+ * for the flush as usual.
+ */
+function claimPool(url: string): Pool {
+  return new Pool({
+    connectionString: url,
+    max: MAX_CLAIMS_IN_FLIGHT + 1,
+    application_name: 'taskyard-claims',
+    options: '-c jit=off -c synchronous_commit=off',
+  });
 }
 
 function increment(counts: Map<string, number>, key: string, by: number): void {

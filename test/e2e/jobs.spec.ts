@@ -37,6 +37,7 @@ describe('the queue in one process', () => {
         JOBS_LEASE_MS: '2000',
         JOBS_REAPER_INTERVAL_MS: '200',
         JOBS_GROUP_MAX_RUNNING: '2',
+        WORKER_QUEUE_CONCURRENCY: 'narrow=1',
         ADMIN_API_ENABLED: 'true',
       },
     });
@@ -98,6 +99,7 @@ describe('the queue in one process', () => {
         workerId: 'test',
         types: [type],
         queues: [],
+        fullQueues: [],
         limit: 1,
         leaseMs: 60_000,
         groupMaxRunning: 5,
@@ -188,7 +190,15 @@ describe('the queue in one process', () => {
     const job = await jobs.enqueue({ type });
     const db = poolOf(testApp.app.get(DataSource));
     const claim = (workerId: string, leaseMs: number) =>
-      claimJobs(db, { workerId, types: [type], queues: [], limit: 1, leaseMs, groupMaxRunning: 5 });
+      claimJobs(db, {
+        workerId,
+        types: [type],
+        queues: [],
+        fullQueues: [],
+        limit: 1,
+        leaseMs,
+        groupMaxRunning: 5,
+      });
 
     const [zombie] = await claim('zombie', 300);
     // The zombie stalls; its lease runs out and the reaper puts the job back.
@@ -252,6 +262,22 @@ describe('the queue in one process', () => {
       expect(smallRun.started_at.getTime()).toBeLessThan(lastBigStart);
     }
     expect(maxOverlap(runs.filter((r) => r.label?.startsWith('big')))).toBe(2);
+  });
+
+  it('runs no more jobs of a queue at once than its per-process limit', async () => {
+    const narrow = await jobs.enqueueMany(
+      Array.from({ length: 4 }, (_, i) => ({
+        type: 'test.run',
+        queue: 'narrow',
+        payload: { label: `narrow-${i}`, sleepMs: 80 },
+      })),
+    );
+    await Promise.all(narrow.map((j) => finished(j.id)));
+    const runs = await database.query<RunRow>(
+      "SELECT * FROM test_job_runs WHERE label LIKE 'narrow-%' ORDER BY started_at",
+    );
+    expect(runs).toHaveLength(4);
+    expect(maxOverlap(runs)).toBe(1);
   });
 
   it('serves queue counts, pause and resume, retry and cancel to admins', async () => {

@@ -7,6 +7,8 @@ export interface ClaimRequest {
   types: string[];
   /** Queues to take from; empty means all. */
   queues: string[];
+  /** Queues not to take from now (their per-process limit is reached). */
+  fullQueues: string[];
   limit: number;
   leaseMs: number;
   groupMaxRunning: number;
@@ -38,6 +40,7 @@ WITH candidates AS (
     AND j.run_at <= now()
     AND j.type = ANY($1::text[])
     AND (cardinality($2::text[]) = 0 OR j.queue = ANY($2::text[]))
+    AND j.queue <> ALL ($7::text[])
     AND j.queue NOT IN (SELECT name FROM job_queues WHERE paused)
     AND (j.concurrency_key IS NULL OR NOT EXISTS (
       SELECT 1 FROM jobs r WHERE r.concurrency_key = j.concurrency_key AND r.status = 'running'))
@@ -101,9 +104,9 @@ interface ClaimedRow {
 }
 
 export async function claimJobs(db: Db, request: ClaimRequest): Promise<ClaimedJob[]> {
-  const { types, queues, limit, workerId, leaseMs, groupMaxRunning } = request;
+  const { types, queues, fullQueues, limit, workerId, leaseMs, groupMaxRunning } = request;
   const result = await db.query<ClaimedRow>(
-    CLAIM_JOBS([types, queues, limit, workerId, leaseMs, groupMaxRunning]),
+    CLAIM_JOBS([types, queues, limit, workerId, leaseMs, groupMaxRunning, fullQueues]),
   );
   // Returned in no particular order: run them in the claim order.
   return result.rows
