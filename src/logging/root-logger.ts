@@ -20,13 +20,19 @@ export function createRootLogger(
   stdoutIsTerminal: boolean = process.stdout.isTTY,
 ): Logger {
   const pretty = stdoutIsTerminal && (level === 'debug' || level === 'trace');
-  return pino({
+  const options = {
     level,
     base: { pid: process.pid },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
-    ...(pretty
-      ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l' } } }
-      : {}),
-  });
+  };
+  if (pretty) {
+    return pino({
+      ...options,
+      transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l' } },
+    });
+  }
+  // Synchronous writes: lines stay in order and none is lost when the process exits right after
+  // logging (pino's default asynchronous stdout can reorder the last lines before an exit).
+  return pino(options, pino.destination({ dest: 1, sync: true }));
 }
