@@ -120,6 +120,7 @@ export class Environment {
 
   @IsInt()
   @Min(1)
+  @Max(2147483647)
   JOBS_DEFAULT_TIMEOUT_MS: number = 300000;
 
   @IsInt()
@@ -128,6 +129,7 @@ export class Environment {
 
   @IsInt()
   @Min(1)
+  @Max(2147483647)
   JOBS_BACKOFF_MAX_MS: number = 3600000;
 
   @IsInt()

@@ -14,6 +14,7 @@ export interface PreparedJob {
 }
 
 const SMALLINT = 32767;
+const INT4 = 2147483647;
 
 export class InvalidJobSpecError extends TypeError {
   override readonly name = 'InvalidJobSpecError';
@@ -36,13 +37,18 @@ export function prepareJob(spec: JobSpec, defaultMaxAttempts: number): PreparedJ
     concurrency_key: spec.concurrencyKey ?? null,
     group_key: spec.groupKey ?? null,
   };
+  let json: string;
   try {
-    return { row, json: JSON.stringify(row) };
+    json = JSON.stringify(row);
   } catch (error) {
     throw new InvalidJobSpecError(
       `Invalid job: payload is not JSON-serializable (${(error as Error).message})`,
     );
   }
+  // PostgreSQL's jsonb and text cannot hold NUL: refuse it here, not in a batch shared with others.
+  if (json.includes('\\u0000'))
+    throw new InvalidJobSpecError('Invalid job: it contains a NUL character');
+  return { row, json };
 }
 
 function specProblem(spec: JobSpec): string | undefined {
@@ -59,15 +65,18 @@ function specProblem(spec: JobSpec): string | undefined {
   }
   if (
     spec.maxAttempts !== undefined &&
-    !(Number.isInteger(spec.maxAttempts) && spec.maxAttempts >= 1)
+    !(Number.isInteger(spec.maxAttempts) && spec.maxAttempts >= 1 && spec.maxAttempts <= INT4)
   ) {
-    return 'maxAttempts must be an integer of at least 1';
+    return `maxAttempts must be an integer between 1 and ${INT4}`;
   }
-  if (spec.timeoutMs !== undefined && !(Number.isInteger(spec.timeoutMs) && spec.timeoutMs >= 1)) {
-    return 'timeoutMs must be a positive integer';
+  if (
+    spec.timeoutMs !== undefined &&
+    !(Number.isInteger(spec.timeoutMs) && spec.timeoutMs >= 1 && spec.timeoutMs <= INT4)
+  ) {
+    return `timeoutMs must be an integer between 1 and ${INT4}`;
   }
-  if (spec.delayMs !== undefined && !(Number.isFinite(spec.delayMs) && spec.delayMs >= 0)) {
-    return 'delayMs must be a number of at least 0';
+  if (spec.delayMs !== undefined && !(Number.isSafeInteger(spec.delayMs) && spec.delayMs >= 0)) {
+    return 'delayMs must be a whole number of milliseconds, at least 0';
   }
   if (
     spec.runAt !== undefined &&

@@ -58,6 +58,7 @@ export interface ClaimedJob {
   attempts: number;
   maxAttempts: number;
   timeoutMs: number | null;
+  groupKey: string | null;
   leaseToken: string;
   /** When the job became runnable (epoch ms). */
   runAtMs: number;

@@ -10,6 +10,7 @@ import type { Outcome } from '../jobs/sql/finish.sql.js';
 import type { Execution } from './job-execution.js';
 
 const MAX_ERROR_LENGTH = 4000;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 export type OutcomeKind = 'succeeded' | 'failed' | 'retried' | 'cancelled' | 'released';
 
@@ -25,15 +26,16 @@ export function decideOutcome(
       const outcome: Outcome = {
         id: job.id,
         token: job.leaseToken,
+        groupKey: job.groupKey,
         status: 'succeeded',
         result: execution.result,
       };
       return { kind: 'succeeded', outcome };
     }
-    const lease = { id: job.id, token: job.leaseToken };
+    const lease = { id: job.id, token: job.leaseToken, groupKey: job.groupKey };
     return { kind: 'failed', outcome: { ...lease, status: 'failed', error: serialised } };
   }
-  const lease = { id: job.id, token: job.leaseToken };
+  const lease = { id: job.id, token: job.leaseToken, groupKey: job.groupKey };
   const { error } = execution;
   if (error instanceof LeaseLostError) return undefined;
   if (error instanceof JobCancelledError) {
@@ -63,8 +65,10 @@ export function decideOutcome(
 }
 
 function describe(error: unknown): string {
-  const text =
+  const raw =
     error instanceof Error ? `${error.name}: ${error.message}` : `thrown: ${String(error)}`;
+  // PostgreSQL text cannot hold a NUL character, nor its JSON a lone surrogate.
+  const text = raw.replaceAll('\u0000', '').replace(LONE_SURROGATE, '\uFFFD');
   return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH)}…` : text;
 }
 
@@ -72,7 +76,9 @@ function describe(error: unknown): string {
 function serialisable(result: unknown): true | string {
   if (result === undefined || result === null) return true;
   try {
-    JSON.stringify(result ?? null);
+    const json = JSON.stringify(result);
+    if (json.includes('\\u0000'))
+      return "the handler's result contains a NUL character, which PostgreSQL cannot store";
     return true;
   } catch (error) {
     return `the handler's result is not JSON-serializable: ${(error as Error).message}`;

@@ -18,6 +18,8 @@ const MAX_RECONNECT_DELAY_MS = 5000;
  */
 export class JobListener {
   private client?: Client;
+  /** The client being connected, before it becomes `client`. */
+  private connecting?: Client;
   private stopped = false;
   private reconnectDelayMs = 100;
   private reconnectTimer?: NodeJS.Timeout;
@@ -51,12 +53,15 @@ export class JobListener {
     client.on('notification', (message) => this.dispatch(message.payload ?? ''));
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client, new Error('connection ended')));
+    this.connecting = client;
     try {
       await client.connect();
       await client.query(`LISTEN ${JOBS_CHANNEL}`);
     } catch (error) {
       this.lost(client, error);
       return;
+    } finally {
+      if (this.connecting === client) this.connecting = undefined;
     }
     if (this.stopped) {
       await client.end().catch(() => undefined);
@@ -76,13 +81,17 @@ export class JobListener {
   }
 
   private lost(client: Client, error: unknown): void {
-    if (this.stopped || (this.client !== undefined && this.client !== client)) return;
-    if (this.client === client || this.connected) {
+    // Late events from a client already given up on must not start a second reconnection.
+    if (this.stopped || (client !== this.client && client !== this.connecting)) return;
+    if (this.client === client) {
       this.logger.warn({ err: error }, 'job listener connection lost; polling until it is back');
     }
     this.client = undefined;
+    this.connecting = undefined;
     this.setConnected(false);
     client.removeAllListeners('end');
+    client.removeAllListeners('notification');
+    client.on('error', () => undefined);
     client.end().catch(() => undefined);
     if (this.reconnectTimer) return;
     this.reconnectTimer = setTimeout(() => {

@@ -21,6 +21,8 @@ export class OutcomeWriter {
   constructor(
     private readonly db: Db,
     private readonly logger: Logger,
+    /** How long a failed write is retried: past the lease, the reaper hands the jobs out anyway. */
+    private readonly retryForMs: number,
     private readonly maxBatch = 1000,
   ) {}
 
@@ -51,24 +53,37 @@ export class OutcomeWriter {
   }
 
   /**
-   * A failed write is tried again for a while: the outcome is worth keeping. If the database stays
-   * away longer than the lease, the reaper hands the jobs out again anyway (at-least-once).
+   * A failed write is retried while the leases can still be valid: the outcomes are worth keeping.
+   * A batch that PostgreSQL refuses for its data (SQLSTATE class 22, e.g. a NUL in a text) is
+   * written one outcome at a time, so that one bad outcome cannot sink the others.
+   * Returns the ids refused, or undefined when the write failed for good.
    */
-  /** The ids refused, or undefined when the write failed for good. */
   private async writeWithRetry(outcomes: Outcome[]): Promise<Set<string> | undefined> {
+    const deadline = Date.now() + this.retryForMs;
     for (let attempt = 1; ; attempt++) {
       try {
         return await finishJobs(this.db, outcomes);
       } catch (error) {
-        if (attempt >= 5) {
-          this.logger.error(
-            { err: error, jobs: outcomes.length },
-            'could not record job outcomes; their leases will expire',
-          );
+        if (isDataError(error) && outcomes.length > 1) return this.writeOneByOne(outcomes);
+        if (isDataError(error) || Date.now() > deadline) {
+          this.logger.error({ err: error, jobs: outcomes.length }, 'could not record job outcomes');
           return undefined;
         }
-        await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+        await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 100 * 2 ** attempt)));
       }
     }
   }
+
+  private async writeOneByOne(outcomes: Outcome[]): Promise<Set<string>> {
+    const refused = new Set<string>();
+    for (const outcome of outcomes) {
+      const result = await this.writeWithRetry([outcome]);
+      if (result === undefined || result.has(outcome.id)) refused.add(outcome.id);
+    }
+    return refused;
+  }
+}
+
+function isDataError(error: unknown): boolean {
+  return ((error as { code?: string }).code ?? '').startsWith('22');
 }

@@ -73,7 +73,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     this.db = poolOf(dataSource);
     this.claims = claimPool(config.database.url ?? '');
     this.claims.on('error', (error) => this.logger.warn({ err: error }, 'claim connection lost'));
-    this.outcomes = new OutcomeWriter(this.db, this.logger.logger);
+    this.outcomes = new OutcomeWriter(this.db, this.logger.logger, config.jobs.leaseMs);
   }
 
   get listenerConnected(): boolean {
@@ -159,12 +159,13 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
       this.lastLoopAt = Date.now();
       return;
     }
+    const limit = Math.min(room, this.typeRoom(types));
     this.claimsInFlight++;
-    this.requested += room;
+    this.requested += limit;
     this.claimAgain = false;
-    void this.claim(types, room).finally(() => {
+    void this.claim(types, limit).finally(() => {
       this.claimsInFlight--;
-      this.requested -= room;
+      this.requested -= limit;
       if (this.claimAgain) this.fill();
     });
   }
@@ -205,6 +206,20 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
       if ((this.heldByQueue.get(queue) ?? 0) >= limit) full.push(queue);
     }
     return full;
+  }
+
+  /**
+   * How many jobs of these types this worker could still hold: unbounded if any has no limit of its
+   * own. Claiming more would hold jobs (and their keys and group slots) it cannot start.
+   */
+  private typeRoom(types: string[]): number {
+    let room = 0;
+    for (const type of types) {
+      const limit = this.handlers.get(type)?.options.concurrency;
+      if (limit === undefined) return Number.POSITIVE_INFINITY;
+      room += Math.max(0, limit - (this.heldByType.get(type) ?? 0));
+    }
+    return room;
   }
 
   /** Types with a handler and room under their own concurrency limit. */
@@ -281,7 +296,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
         else
           logger().warn(
             { outcome: decided.kind },
-            'outcome refused: the lease was lost, another worker owns the job',
+            'outcome not recorded: the lease was lost or the write failed; the job will run again',
           );
       })
       .catch((error: unknown) =>
@@ -361,6 +376,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     void this.outcomes.write({
       id: job.id,
       token: job.leaseToken,
+      groupKey: job.groupKey,
       status: 'cancelled',
       error: 'cancelled before it started',
     });

@@ -236,6 +236,25 @@ describe('the queue in one process', () => {
     });
   });
 
+  it('does not put a job asked to cancel back in the queue when its attempt fails', async () => {
+    const type = 'cancel-retry.nobody-handles-this';
+    const job = await jobs.enqueue({ type });
+    const db = poolOf(testApp.app.get(DataSource));
+    const [claimed] = await claimJobs(db, {
+      workerId: 'test',
+      types: [type],
+      queues: [],
+      fullQueues: [],
+      limit: 1,
+      leaseMs: 60_000,
+      groupMaxRunning: 5,
+    });
+    expect((await jobs.cancel(job.id))?.cancelRequestedAt).toBeInstanceOf(Date);
+    const lease = { id: job.id, token: claimed?.leaseToken ?? '' };
+    await finishJobs(db, [{ ...lease, status: 'queued', error: 'Error: boom', retryInMs: 0 }]);
+    expect(await jobs.get(job.id)).toMatchObject({ status: 'cancelled', lastError: 'Error: boom' });
+  });
+
   it("starts a small group's jobs while a big group's backlog waits, never over the group cap", async () => {
     const big = await jobs.enqueueMany(
       Array.from({ length: 10 }, (_, i) => ({

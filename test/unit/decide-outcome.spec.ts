@@ -19,6 +19,7 @@ function claimed(attempts: number, maxAttempts = 3): ClaimedJob {
     attempts,
     maxAttempts,
     timeoutMs: null,
+    groupKey: null,
     leaseToken: '42',
     runAtMs: 0,
   };
@@ -28,7 +29,7 @@ describe('decideOutcome', () => {
   it('records a result', () => {
     expect(decideOutcome(claimed(1), { ok: true, result: { n: 1 } }, backoff)).toEqual({
       kind: 'succeeded',
-      outcome: { id: '7', token: '42', status: 'succeeded', result: { n: 1 } },
+      outcome: { id: '7', token: '42', groupKey: null, status: 'succeeded', result: { n: 1 } },
     });
   });
 
@@ -64,6 +65,7 @@ describe('decideOutcome', () => {
     ).toEqual({
       id: '7',
       token: '42',
+      groupKey: null,
       status: 'queued',
       release: true,
       retryInMs: 0,
@@ -71,5 +73,22 @@ describe('decideOutcome', () => {
     expect(
       decideOutcome(claimed(1), { ok: false, error: new LeaseLostError('x') }, backoff),
     ).toBeUndefined();
+  });
+});
+
+describe('decideOutcome with text PostgreSQL cannot store', () => {
+  it('fails a job whose result holds a NUL character', () => {
+    const decided = decideOutcome(claimed(1), { ok: true, result: { text: 'a\u0000b' } }, backoff);
+    expect(decided?.kind).toBe('failed');
+    expect(decided?.outcome.error).toMatch(/NUL character/);
+  });
+
+  it('cleans NUL characters and lone surrogates out of error messages', () => {
+    const decided = decideOutcome(
+      claimed(3),
+      { ok: false, error: new Error('bad\u0000 \uD800 end') },
+      backoff,
+    );
+    expect(decided?.outcome.error).toBe('Error: bad \uFFFD end');
   });
 });

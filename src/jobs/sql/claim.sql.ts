@@ -85,7 +85,7 @@ UPDATE jobs j SET
   started_at = now()
 FROM chosen
 WHERE j.ctid = chosen.ctid
-RETURNING j.id, j.queue, j.type, j.payload, j.priority, j.attempts, j.max_attempts, j.timeout_ms,
+RETURNING j.id, j.queue, j.type, j.payload, j.priority, j.attempts, j.max_attempts, j.timeout_ms, j.group_key,
           j.lease_token, (extract(epoch FROM j.run_at) * 1000)::float8 AS run_at_ms`,
 );
 
@@ -99,6 +99,7 @@ interface ClaimedRow {
   attempts: number;
   max_attempts: number;
   timeout_ms: number | null;
+  group_key: string | null;
   lease_token: string;
   run_at_ms: number;
 }
@@ -122,6 +123,7 @@ export async function claimJobs(db: Db, request: ClaimRequest): Promise<ClaimedJ
       attempts: row.attempts,
       maxAttempts: row.max_attempts,
       timeoutMs: row.timeout_ms,
+      groupKey: row.group_key,
       leaseToken: row.lease_token,
       runAtMs: row.run_at_ms,
     }));

@@ -11,6 +11,8 @@ export interface Outcome {
   retryInMs?: number;
   /** For `queued`: hand the job back without counting the attempt (shutdown). */
   release?: boolean;
+  /** The job's group, whose running count this outcome lowers. */
+  groupKey?: string | null;
 }
 
 /**
@@ -29,21 +31,30 @@ WITH outcome AS (
   UNION ALL
   SELECT * FROM json_to_recordset($3::json) AS x(
     id bigint, token bigint, status job_status, result jsonb, error text, retry_in_ms integer, release boolean)
+), groups_locked AS (
+  -- Leaving \`running\` lowers job_groups.running through a trigger; take those rows' locks first, in
+  -- key order like the claim does, so that two writers never wait on each other in a cycle.
+  SELECT g.key FROM job_groups g WHERE g.key = ANY($4::text[]) ORDER BY g.key FOR UPDATE
 ), finished AS (
   UPDATE jobs j SET
-    status = o.status,
+    -- A job asked to cancel is not put back in the queue by a retry or a hand-back.
+    status = CASE WHEN o.status = 'queued' AND j.cancel_requested_at IS NOT NULL
+                  THEN 'cancelled'::job_status ELSE o.status END,
     result = CASE WHEN o.status = 'succeeded' THEN o.result ELSE j.result END,
     last_error = COALESCE(o.error, j.last_error),
     run_at = CASE WHEN o.status = 'queued' THEN now() + COALESCE(o.retry_in_ms, 0) * interval '1 millisecond' ELSE j.run_at END,
     attempts = CASE WHEN o.release THEN j.attempts - 1 ELSE j.attempts END,
-    finished_at = CASE WHEN o.status = 'queued' THEN NULL ELSE now() END,
+    finished_at = CASE WHEN o.status = 'queued' AND j.cancel_requested_at IS NULL THEN NULL ELSE now() END,
     lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
   FROM outcome o
   WHERE j.id = o.id AND j.lease_token = o.token AND j.status = 'running' AND j.lease_expires_at > now()
-  RETURNING j.id, j.queue, j.status, j.run_at
+    AND (SELECT count(*) FROM groups_locked) >= 0
+  RETURNING j.id, j.queue, j.status, j.run_at, j.concurrency_key, j.group_key
 ), notified AS (
+  -- Wake workers for jobs due again, and for jobs that were waiting on a key or group slot freed here.
   SELECT pg_notify('${JOBS_CHANNEL}', 'queue:' || queue)
-  FROM (SELECT DISTINCT queue FROM finished WHERE status = 'queued' AND run_at <= now()) AS due
+  FROM (SELECT DISTINCT queue FROM finished
+        WHERE (status = 'queued' AND run_at <= now()) OR concurrency_key IS NOT NULL OR group_key IS NOT NULL) AS due
 )
 SELECT o.id FROM outcome o
 WHERE NOT EXISTS (SELECT 1 FROM finished f WHERE f.id = o.id) AND (SELECT count(*) FROM notified) >= 0`,
@@ -70,6 +81,11 @@ export async function finishJobs(db: Db, outcomes: Outcome[]): Promise<Set<strin
       release: o.release ?? false,
     });
   }
-  const result = await db.query<{ id: string }>(FINISH_JOBS([ids, tokens, JSON.stringify(others)]));
+  const groups = [
+    ...new Set(outcomes.map((o) => o.groupKey).filter((g): g is string => Boolean(g))),
+  ];
+  const result = await db.query<{ id: string }>(
+    FINISH_JOBS([ids, tokens, JSON.stringify(others), groups]),
+  );
   return new Set(result.rows.map((row) => row.id));
 }
