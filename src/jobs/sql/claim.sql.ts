@@ -28,7 +28,10 @@ export interface ClaimRequest {
  * - Every claim statement takes one new lease token from the sequence (one per statement, not per
  *   row, is enough: the next claim of any of these jobs takes another): the fencing token.
  * - The update finds its rows by ctid: they are locked by this statement, so their ctid holds, and a
- *   TID scan is cheaper than a primary key lookup per row.
+ *   TID scan is cheaper than a primary key lookup per row. Invariant this relies on: every path
+ *   that makes a job queued again sets its run_at to now() or later, so a row that a concurrent
+ *   transaction requeued fails the re-checked `run_at <= now()` instead of becoming a candidate
+ *   whose new version this statement's update could not see (and whose group slot would leak).
  */
 const CLAIM_JOBS = prepared(
   'claim',
