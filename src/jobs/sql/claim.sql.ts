@@ -28,10 +28,11 @@ export interface ClaimRequest {
  * - Every claim statement takes one new lease token from the sequence (one per statement, not per
  *   row, is enough: the next claim of any of these jobs takes another): the fencing token.
  * - The update finds its rows by ctid: they are locked by this statement, so their ctid holds, and a
- *   TID scan is cheaper than a primary key lookup per row. Invariant this relies on: every path
- *   that makes a job queued again sets its run_at to now() or later, so a row that a concurrent
- *   transaction requeued fails the re-checked `run_at <= now()` instead of becoming a candidate
- *   whose new version this statement's update could not see (and whose group slot would leak).
+ *   TID scan is cheaper than a primary key lookup per row. Caveat: a row locked only after
+ *   following a concurrent update to its newest version would be invisible to that update. The
+ *   re-check of `status = 'queued'` rules this out unless, during this one statement, the job was
+ *   both claimed and requeued by other transactions; were it to happen, the job stays queued and
+ *   (if grouped) one group slot stays counted until the next correction.
  */
 const CLAIM_JOBS = prepared(
   'claim',
