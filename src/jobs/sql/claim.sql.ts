@@ -32,7 +32,7 @@ export interface ClaimRequest {
  *   following a concurrent update to its newest version would be invisible to that update. The
  *   re-check of `status = 'queued'` rules this out unless, during this one statement, the job was
  *   both claimed and requeued by other transactions; were it to happen, the job stays queued and
- *   (if grouped) one group slot stays counted until the next correction.
+ *   (if grouped) one group slot stays counted.
  */
 const CLAIM_JOBS = prepared(
   'claim',
