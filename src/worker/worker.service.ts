@@ -55,6 +55,8 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
   private readonly heldByQueue = new Map<string, number>();
   /** Claims under way, and the jobs they asked for: two may overlap to hide a claim's latency. */
   private claimsInFlight = 0;
+  /** When each held job's lease was last known to be extended (a conservative lower bound). */
+  private readonly leaseSince = new WeakMap<ClaimedJob, number>();
   private requested = 0;
   private claimAgain = false;
   private stopping = false;
@@ -171,6 +173,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   private async claim(types: string[], limit: number): Promise<void> {
+    const sentAt = Date.now();
     try {
       const claimed = await claimJobs(this.claims, {
         workerId: this.id,
@@ -183,6 +186,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
       });
       this.lastLoopAt = Date.now();
       for (const job of claimed) {
+        this.leaseSince.set(job, sentAt);
         this.buffer.push(job);
         increment(this.heldByType, job.type, 1);
         increment(this.heldByQueue, job.queue, 1);
@@ -329,6 +333,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
   private async renewLeases(): Promise<void> {
     const held = [...[...this.running.values()].map((r) => r.job), ...this.buffer];
     if (held.length === 0) return;
+    const sentAt = Date.now();
     let renewed;
     try {
       renewed = await renewLeases(
@@ -338,13 +343,21 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
       );
     } catch (error) {
       this.logger.warn({ err: error, jobs: held.length }, 'renewing leases failed');
+      // Past its lease a job may already run elsewhere: stop it here rather than run it twice at once.
+      const { leaseMs } = this.config.jobs;
+      for (const job of held) {
+        if (Date.now() - (this.leaseSince.get(job) ?? 0) >= leaseMs) this.dropLost(job);
+      }
       return;
     }
     const alive = new Map(renewed.map((r) => [r.id, r.cancel_requested]));
     for (const job of held) {
       const cancelRequested = alive.get(job.id);
       if (cancelRequested === undefined) this.dropLost(job);
-      else if (cancelRequested) this.cancelLocal(job.id);
+      else {
+        this.leaseSince.set(job, sentAt);
+        if (cancelRequested) this.cancelLocal(job.id);
+      }
     }
   }
 

@@ -9,8 +9,9 @@ import { claimJobs } from '../../src/jobs/sql/claim.sql.js';
 import { finishJobs } from '../../src/jobs/sql/finish.sql.js';
 import { renewLeases } from '../../src/jobs/sql/lease.sql.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { adminQuery, createTestDatabase, type TestDatabase } from '../support/database.js';
 import {
+  abortedAttempts,
   TEST_RUNS_TABLE,
   type TestJobPayload,
   TestJobHandlersModule,
@@ -376,6 +377,44 @@ describe('worker shutdown', () => {
         [quick.id],
       );
       expect(done?.status).toBe('succeeded');
+    } finally {
+      await testApp.close().catch(() => undefined);
+      await database.drop();
+    }
+  });
+});
+
+describe('a worker cut off from the database', () => {
+  it('stops its jobs once their lease has run out, since another worker may take them', async () => {
+    abortedAttempts.length = 0; // job ids start again at 1 in every test database
+    const database = await createTestDatabase();
+    await database.query(TEST_RUNS_TABLE);
+    const testApp = await startTestApp({
+      database,
+      modules: [TestJobHandlersModule],
+      env: { JOBS_LEASE_MS: '1500', JOBS_POLL_INTERVAL_MS: '100', JOBS_REAPER_INTERVAL_MS: '200' },
+    });
+    try {
+      const jobs = testApp.app.get(JobsService);
+      const job = await jobs.enqueue({ type: 'test.run', payload: { hang: true } });
+      await waitFor('the job to start', async () => (await jobs.get(job.id))?.status === 'running');
+      await adminQuery(`ALTER DATABASE ${database.name} WITH ALLOW_CONNECTIONS false`);
+      await adminQuery(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1',
+        [database.name],
+      );
+      try {
+        await waitFor(
+          'the attempt to be stopped',
+          () => abortedAttempts.find((a) => a.jobId === job.id),
+          5000,
+        );
+      } finally {
+        await adminQuery(`ALTER DATABASE ${database.name} WITH ALLOW_CONNECTIONS true`);
+      }
+      expect(abortedAttempts.filter((a) => a.jobId === job.id)).toEqual([
+        { jobId: job.id, reason: 'LeaseLostError' },
+      ]);
     } finally {
       await testApp.close().catch(() => undefined);
       await database.drop();

@@ -28,6 +28,9 @@ CREATE TABLE IF NOT EXISTS test_job_runs (
   ended_at   timestamptz
 )`;
 
+/** In-process record of attempts whose signal fired, with the reason's name. */
+export const abortedAttempts: { jobId: string; reason: string }[] = [];
+
 /** Job handlers for the tests: they record each attempt in test_job_runs. */
 @Injectable()
 export class TestJobHandlers {
@@ -40,10 +43,7 @@ export class TestJobHandlers {
   ): Promise<{ label: string | null; attempt: number; pid: number }> {
     const runId = await this.recordStart('test.run', payload.label ?? null, context);
     if (payload.sleepMs) await sleep(payload.sleepMs, undefined, { signal: context.signal });
-    if (payload.hang)
-      await new Promise((_, reject) =>
-        context.signal.addEventListener('abort', () => reject(new Error('aborted'))),
-      );
+    if (payload.hang) await this.untilAborted(context);
     if (payload.permanent) throw new PermanentJobError('this job can never succeed');
     if (payload.failUntilAttempt && context.attempt < payload.failUntilAttempt) {
       throw new Error(`attempt ${context.attempt} fails on purpose`);
@@ -61,6 +61,16 @@ export class TestJobHandlers {
     await this.dataSource.query(
       'UPDATE test_job_runs SET ended_at = clock_timestamp() WHERE id = $1',
       [runId],
+    );
+  }
+
+  private untilAborted(context: JobContext): Promise<never> {
+    const { signal } = context;
+    return new Promise((_, reject) =>
+      signal.addEventListener('abort', () => {
+        abortedAttempts.push({ jobId: context.jobId, reason: (signal.reason as Error).name });
+        reject(new Error('aborted'));
+      }),
     );
   }
 
