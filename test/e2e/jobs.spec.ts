@@ -64,6 +64,19 @@ describe('the queue in one process', () => {
     );
   const runsOf = (jobId: string) =>
     database.query<RunRow>('SELECT * FROM test_job_runs WHERE job_id = $1 ORDER BY id', [jobId]);
+  /** Claims one job of `type` by hand, as a worker would (no handler exists for these types). */
+  const claimOne = async (type: string, workerId = 'test', leaseMs = 60_000) => {
+    const [claimed] = await claimJobs(poolOf(testApp.app.get(DataSource)), {
+      workerId,
+      types: [type],
+      queues: [],
+      fullQueues: [],
+      limit: 1,
+      leaseMs,
+      groupMaxRunning: 5,
+    });
+    return claimed;
+  };
 
   it('runs a job and stores its result', async () => {
     const job = await run({ label: 'hello' });
@@ -93,18 +106,9 @@ describe('the queue in one process', () => {
       { type, priority: 9, delayMs: 60_000 },
       { type, runAt: oldest },
     ]);
-    const db = poolOf(testApp.app.get(DataSource));
     const order: string[] = [];
     for (;;) {
-      const [claimed] = await claimJobs(db, {
-        workerId: 'test',
-        types: [type],
-        queues: [],
-        fullQueues: [],
-        limit: 1,
-        leaseMs: 60_000,
-        groupMaxRunning: 5,
-      });
+      const claimed = await claimOne(type);
       if (!claimed) break;
       order.push(claimed.id);
     }
@@ -190,24 +194,15 @@ describe('the queue in one process', () => {
     const type = 'fencing.nobody-handles-this';
     const job = await jobs.enqueue({ type });
     const db = poolOf(testApp.app.get(DataSource));
-    const claim = (workerId: string, leaseMs: number) =>
-      claimJobs(db, {
-        workerId,
-        types: [type],
-        queues: [],
-        fullQueues: [],
-        limit: 1,
-        leaseMs,
-        groupMaxRunning: 5,
-      });
+    const claim = (workerId: string, leaseMs: number) => claimOne(type, workerId, leaseMs);
 
-    const [zombie] = await claim('zombie', 300);
+    const zombie = await claim('zombie', 300);
     // The zombie stalls; its lease runs out and the reaper puts the job back.
     await waitFor(
       'the reaper to take the job back',
       async () => (await jobs.get(job.id))?.status === 'queued',
     );
-    const [replacement] = await claim('replacement', 60_000);
+    const replacement = await claim('replacement', 60_000);
     expect(replacement?.leaseToken).not.toBe(zombie?.leaseToken);
     const refusedForReplacement = await finishJobs(db, [
       {
@@ -241,15 +236,7 @@ describe('the queue in one process', () => {
     const type = 'cancel-retry.nobody-handles-this';
     const job = await jobs.enqueue({ type });
     const db = poolOf(testApp.app.get(DataSource));
-    const [claimed] = await claimJobs(db, {
-      workerId: 'test',
-      types: [type],
-      queues: [],
-      fullQueues: [],
-      limit: 1,
-      leaseMs: 60_000,
-      groupMaxRunning: 5,
-    });
+    const claimed = await claimOne(type);
     expect((await jobs.cancel(job.id))?.cancelRequestedAt).toBeInstanceOf(Date);
     const lease = { id: job.id, token: claimed?.leaseToken ?? '' };
     await finishJobs(db, [{ ...lease, status: 'queued', error: 'Error: boom', retryInMs: 0 }]);
