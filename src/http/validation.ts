@@ -13,16 +13,20 @@ export function createValidationPipe(): ValidationPipe {
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
-    exceptionFactory: (errors) => {
-      const fieldErrors = flattenValidationErrors(errors);
-      return new ProblemException({
-        status: 422,
-        slug: 'validation-failed',
-        title: 'Validation failed',
-        detail: `${fieldErrors.length} field(s) are invalid: ${fieldErrors.map((e) => e.field).join(', ')}`,
-        extensions: { errors: fieldErrors },
-      });
-    },
+    exceptionFactory: (errors) => validationProblem(flattenValidationErrors(errors)),
+  });
+}
+
+/** 422 with the field errors, and a detail that names the fields. */
+export function validationProblem(fieldErrors: FieldError[], detail?: string): ProblemException {
+  return new ProblemException({
+    status: 422,
+    slug: 'validation-failed',
+    title: 'Validation failed',
+    detail:
+      detail ??
+      `${fieldErrors.length} field(s) are invalid: ${fieldErrors.map((e) => e.field).join(', ')}`,
+    extensions: { errors: fieldErrors },
   });
 }
 

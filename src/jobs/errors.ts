@@ -1,6 +1,6 @@
 /** Thrown by a handler: the job fails at once, whatever attempts remain. */
 export class PermanentJobError extends Error {
-  override readonly name = 'PermanentJobError';
+  override readonly name: string = 'PermanentJobError';
 }
 
 /** The reason a running job's signal fires when the job is cancelled. */

@@ -53,7 +53,8 @@ export class HandlerRegistry implements OnModuleInit {
     return [...this.handlers.values()];
   }
 
-  private register(meta: JobHandlerMetadata, handle: JobHandlerFunction, name: string): void {
+  /** Adds a handler found elsewhere than on a @JobHandler method (task processors register here). */
+  register(meta: JobHandlerMetadata, handle: JobHandlerFunction, name: string): void {
     const existing = this.handlers.get(meta.type);
     if (existing) {
       throw new Error(`Job type "${meta.type}" has two handlers: ${existing.name} and ${name}`);

@@ -7,11 +7,13 @@ import { insertPrepared, prepareJob } from './enqueue-rows.js';
 import { HandlerRegistry } from './handler-registry.js';
 import { type Job, type JobSpec, toJob } from './job.js';
 import { JobsMetrics } from './jobs.metrics.js';
-import { cancelJob, retryJob, selectJob } from './sql/control.sql.js';
+import { cancelJobs, retryJob, selectJob } from './sql/control.sql.js';
 
 export interface EnqueueOptions {
   /** The EntityManager of an open transaction: the jobs then exist only if it commits. */
   manager?: EntityManager;
+  /** Or the pg connection of an open transaction. */
+  tx?: Db;
 }
 
 /** The queue's front door: enqueue, look up, cancel, retry. */
@@ -33,9 +35,8 @@ export class JobsService {
   /** Stores one job; resolves once it is committed (or, with a manager, written in that transaction). */
   async enqueue(spec: JobSpec, options: EnqueueOptions = {}): Promise<Job> {
     const prepared = prepareJob(spec, this.defaultMaxAttempts(spec.type));
-    const job = options.manager
-      ? (await insertPrepared(await connectionOf(options.manager), [prepared]))[0]
-      : await this.batcher.add(prepared);
+    const tx = await transactionOf(options);
+    const job = tx ? (await insertPrepared(tx, [prepared]))[0] : await this.batcher.add(prepared);
     this.metrics.enqueued.inc({ queue: job.queue, type: job.type });
     return job;
   }
@@ -44,8 +45,7 @@ export class JobsService {
   async enqueueMany(specs: JobSpec[], options: EnqueueOptions = {}): Promise<Job[]> {
     if (specs.length === 0) return [];
     const prepared = specs.map((spec) => prepareJob(spec, this.defaultMaxAttempts(spec.type)));
-    const db = options.manager ? await connectionOf(options.manager) : this.db;
-    const jobs = await insertPrepared(db, prepared);
+    const jobs = await insertPrepared((await transactionOf(options)) ?? this.db, prepared);
     const counts = new Map<string, { queue: string; type: string; n: number }>();
     for (const job of jobs) {
       const key = `${job.queue}\u0000${job.type}`;
@@ -64,8 +64,15 @@ export class JobsService {
 
   /** A queued job ends `cancelled` now; a running one is signalled and ends `cancelled` when its handler stops. */
   async cancel(id: string): Promise<Job | undefined> {
-    const row = isJobId(id) ? await cancelJob(this.db, id) : undefined;
+    const row = isJobId(id) ? (await cancelJobs(this.db, [id]))[0] : undefined;
     return row ? toJob(row) : this.get(id);
+  }
+
+  /** Cancels many jobs at once, as `cancel` does one; answers the jobs it cancelled or signalled. */
+  async cancelMany(ids: string[], options: EnqueueOptions = {}): Promise<Job[]> {
+    const valid = ids.filter(isJobId);
+    if (valid.length === 0) return [];
+    return (await cancelJobs((await transactionOf(options)) ?? this.db, valid)).map(toJob);
   }
 
   /** Queues a failed or cancelled job again with fresh attempts; undefined if it is neither. */
@@ -77,6 +84,10 @@ export class JobsService {
   private defaultMaxAttempts(type: string): number {
     return this.handlers.get(type)?.options.maxAttempts ?? this.config.jobs.defaultMaxAttempts;
   }
+}
+
+async function transactionOf(options: EnqueueOptions): Promise<Db | undefined> {
+  return options.tx ?? (options.manager && (await connectionOf(options.manager)));
 }
 
 function isJobId(id: string): boolean {

@@ -11,7 +11,7 @@ import { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
-import { type Db, poolOf } from '../jobs/db.js';
+import { type Db, JOBS_CHANNEL, poolOf } from '../jobs/db.js';
 import { JobCancelledError, LeaseLostError, WorkerShutdownError } from '../jobs/errors.js';
 import { HandlerRegistry, type RegisteredHandler } from '../jobs/handler-registry.js';
 import type { ClaimedJob } from '../jobs/job.js';
@@ -20,7 +20,7 @@ import { claimJobs } from '../jobs/sql/claim.sql.js';
 import { type Lease, renewLeases, writeProgress } from '../jobs/sql/lease.sql.js';
 import { decideOutcome } from './decide-outcome.js';
 import { AttemptAbort, executeJob } from './job-execution.js';
-import { JobListener } from './job-listener.js';
+import { PgListener } from '../database/pg-listener.js';
 import { OutcomeWriter } from './outcome-writer.js';
 
 interface RunningJob {
@@ -46,7 +46,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
   /** Claims and lease renewals: see claimPool(). */
   private readonly claims: Pool;
   private readonly outcomes: OutcomeWriter;
-  private listener?: JobListener;
+  private listener?: PgListener;
   private buffer: ClaimedJob[] = [];
   private readonly running = new Map<string, RunningJob>();
   private readonly runningByType = new Map<string, number>();
@@ -82,13 +82,22 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     return this.listener?.connected ?? false;
   }
 
+  /** `queue:<name>`: jobs became runnable there; `cancel:<id>`: a running job was asked to stop. */
+  private dispatch(payload: string): void {
+    const separator = payload.indexOf(':');
+    const kind = payload.slice(0, separator);
+    const value = payload.slice(separator + 1);
+    if (kind === 'queue') this.wake(value);
+    else if (kind === 'cancel') this.cancelLocal(value);
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     const url = this.config.database.url ?? '';
-    this.listener = new JobListener(
+    this.listener = new PgListener(
       url,
+      JOBS_CHANNEL,
       {
-        onQueue: (queue) => this.wake(queue),
-        onCancel: (jobId) => this.cancelLocal(jobId),
+        onNotification: (payload) => this.dispatch(payload),
         onConnectionChange: (connected) => this.metrics.listenerConnected.set(connected ? 1 : 0),
       },
       this.logger.logger,

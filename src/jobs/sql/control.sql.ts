@@ -7,7 +7,7 @@ import type { JobRow } from '../job.js';
  * worker fires the job's AbortSignal and records `cancelled` when the handler stops.
  */
 const CANCEL_JOB = `
-WITH target AS (SELECT id, status FROM jobs WHERE id = $1 FOR UPDATE),
+WITH target AS (SELECT id, status FROM jobs WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE),
 cancelled AS (
   UPDATE jobs j SET status = 'cancelled', finished_at = now()
   FROM target t WHERE j.id = t.id AND t.status = 'queued'
@@ -36,9 +36,9 @@ SELECT * FROM retried WHERE (SELECT count(*) FROM notified) >= 0`;
 
 const SELECT_JOB = `SELECT * FROM jobs WHERE id = $1`;
 
-/** Undefined when there is no such job; otherwise the job after the request (status unchanged if it had finished). */
-export async function cancelJob(db: Db, id: string): Promise<JobRow | undefined> {
-  return (await db.query<JobRow>(CANCEL_JOB, [id])).rows[0];
+/** The jobs that were cancelled or asked to cancel; jobs that had finished are left out. */
+export async function cancelJobs(db: Db, ids: string[]): Promise<JobRow[]> {
+  return (await db.query<JobRow>(CANCEL_JOB, [ids])).rows;
 }
 
 /** Undefined when the job does not exist or is not failed or cancelled. */

@@ -1,22 +1,18 @@
 import { Client } from 'pg';
 import type { Logger } from 'pino';
-import { JOBS_CHANNEL } from '../jobs/db.js';
 
 export interface ListenerEvents {
-  /** Jobs became runnable in this queue. */
-  onQueue(queue: string): void;
-  /** A running job was asked to cancel. */
-  onCancel(jobId: string): void;
+  onNotification(payload: string): void;
   onConnectionChange(connected: boolean): void;
 }
 
 const MAX_RECONNECT_DELAY_MS = 5000;
 
 /**
- * One dedicated connection that LISTENs on the queue's channel. When it drops (network, server
- * restart, pg_terminate_backend) it reconnects with backoff; the worker polls meanwhile.
+ * One dedicated connection that LISTENs on one channel. When it drops (network, server restart,
+ * pg_terminate_backend) it reconnects with backoff; users poll or re-read meanwhile.
  */
-export class JobListener {
+export class PgListener {
   private client?: Client;
   /** The client being connected, before it becomes `client`. */
   private connecting?: Client;
@@ -27,6 +23,7 @@ export class JobListener {
 
   constructor(
     private readonly url: string,
+    private readonly channel: string,
     private readonly events: ListenerEvents,
     private readonly logger: Logger,
   ) {}
@@ -47,16 +44,16 @@ export class JobListener {
   private async connect(): Promise<void> {
     const client = new Client({
       connectionString: this.url,
-      application_name: 'taskyard-listener',
+      application_name: `taskyard-listener-${this.channel}`,
       keepAlive: true,
     });
-    client.on('notification', (message) => this.dispatch(message.payload ?? ''));
+    client.on('notification', (message) => this.events.onNotification(message.payload ?? ''));
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client, new Error('connection ended')));
     this.connecting = client;
     try {
       await client.connect();
-      await client.query(`LISTEN ${JOBS_CHANNEL}`);
+      await client.query(`LISTEN ${this.channel}`);
     } catch (error) {
       this.lost(client, error);
       return;
@@ -72,19 +69,14 @@ export class JobListener {
     this.setConnected(true);
   }
 
-  private dispatch(payload: string): void {
-    const separator = payload.indexOf(':');
-    const kind = payload.slice(0, separator);
-    const value = payload.slice(separator + 1);
-    if (kind === 'queue') this.events.onQueue(value);
-    else if (kind === 'cancel') this.events.onCancel(value);
-  }
-
   private lost(client: Client, error: unknown): void {
     // Late events from a client already given up on must not start a second reconnection.
     if (this.stopped || (client !== this.client && client !== this.connecting)) return;
     if (this.client === client) {
-      this.logger.warn({ err: error }, 'job listener connection lost; polling until it is back');
+      this.logger.warn(
+        { err: error, channel: this.channel },
+        'listener connection lost; reconnecting',
+      );
     }
     this.client = undefined;
     this.connecting = undefined;
