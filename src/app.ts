@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
 import { type AppExtraModules, AppModule } from './app.module.js';
@@ -22,6 +23,15 @@ export async function createApp(
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.use(requestIdMiddleware);
+  app.use(helmet());
+  const origins = config.auth.corsOrigins;
+  if (origins.length > 0) {
+    app.enableCors({
+      origin: origins.includes('*') ? true : origins,
+      exposedHeaders: ['Location', 'ETag', 'Retry-After', 'X-Request-Id', 'Preference-Applied'],
+    });
+  }
+  app.useBodyParser('json', { limit: '1mb' });
   app.useGlobalPipes(createValidationPipe());
   if (config.docsEnabled && config.runsApi) mountOpenApi(app);
   return app;

@@ -23,8 +23,23 @@ export class AppConfig {
     readonly maxHeapBytes: number;
     readonly checkTimeoutMs: number;
   };
-  /** Admin REST routes; behind this flag until API keys exist. */
-  readonly adminApiEnabled: boolean;
+  readonly auth: {
+    /** Seeded as an admin key at start-up. */
+    readonly adminApiKey?: string;
+    /** Requests per minute per API key; 0: no limit. */
+    readonly rateLimitPerMinute: number;
+    readonly metricsRequireKey: boolean;
+    /** Origins allowed by CORS: empty is none, `*` any. */
+    readonly corsOrigins: string[];
+  };
+  readonly files: {
+    readonly maxUploadBytes: number;
+    readonly mediaTypes: ReadonlySet<string>;
+  };
+  readonly tasks: {
+    /** The longest `Prefer: wait=N` honoured. */
+    readonly maxWaitS: number;
+  };
   readonly jobs: {
     readonly leaseMs: number;
     readonly pollIntervalMs: number;
@@ -65,7 +80,17 @@ export class AppConfig {
       maxHeapBytes: env.HEALTH_MAX_HEAP_MB * 1024 * 1024,
       checkTimeoutMs: env.HEALTH_CHECK_TIMEOUT_MS,
     };
-    this.adminApiEnabled = env.ADMIN_API_ENABLED;
+    this.auth = {
+      adminApiKey: env.ADMIN_API_KEY,
+      rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+      metricsRequireKey: env.METRICS_REQUIRE_KEY,
+      corsOrigins: env.CORS_ORIGINS.split(',').filter(Boolean),
+    };
+    this.files = {
+      maxUploadBytes: env.MAX_UPLOAD_BYTES,
+      mediaTypes: new Set(env.UPLOAD_MEDIA_TYPES.split(',').map((t) => t.toLowerCase())),
+    };
+    this.tasks = { maxWaitS: env.TASKS_MAX_WAIT_S };
     this.jobs = {
       leaseMs: env.JOBS_LEASE_MS,
       pollIntervalMs: env.JOBS_POLL_INTERVAL_MS,

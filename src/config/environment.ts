@@ -1,6 +1,16 @@
 import 'reflect-metadata';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
 
 export const ROLES = ['all', 'api', 'worker'] as const;
 export type Role = (typeof ROLES)[number];
@@ -78,9 +88,38 @@ export class Environment {
   @IsBoolean()
   DOCS_ENABLED: boolean = true;
 
+  @IsOptional()
+  @IsString()
+  @Length(20, 200)
+  ADMIN_API_KEY?: string;
+
+  @Matches(/^$|^\*$|^https?:\/\/[^\s,]+(,https?:\/\/[^\s,]+)*$/, {
+    message: 'must be empty, * or a comma-separated list of http(s) origins',
+  })
+  CORS_ORIGINS: string = '';
+
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_PER_MINUTE: number = 6000;
+
   @Transform(toBoolean)
   @IsBoolean()
-  ADMIN_API_ENABLED: boolean = false;
+  METRICS_REQUIRE_KEY: boolean = false;
+
+  @IsInt()
+  @Min(1)
+  MAX_UPLOAD_BYTES: number = 1073741824;
+
+  @Matches(/^[\w.+-]+\/[\w.+-]+(,[\w.+-]+\/[\w.+-]+)*$/, {
+    message: 'must be a comma-separated list of media types, e.g. text/csv,text/plain',
+  })
+  UPLOAD_MEDIA_TYPES: string =
+    'text/csv,text/plain,text/markdown,application/json,application/x-ndjson,application/octet-stream';
+
+  @IsInt()
+  @Min(1)
+  @Max(300)
+  TASKS_MAX_WAIT_S: number = 60;
 
   @IsInt()
   @Min(1)

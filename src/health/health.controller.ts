@@ -1,3 +1,4 @@
+import { Public } from '../auth/auth.decorators.js';
 import { Controller, Get, Optional, ServiceUnavailableException } from '@nestjs/common';
 import {
   HealthCheck,
@@ -13,6 +14,7 @@ import { WorkerHealthIndicator } from '../worker/worker.health.js';
 import { StorageHealthIndicator } from './storage.health.js';
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

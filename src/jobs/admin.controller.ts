@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { AdminOnly } from '../auth/auth.decorators.js';
 import { ProblemException } from '../http/problem.js';
 import { QueueAdminService, type QueueSummary } from './admin.service.js';
 import type { Job } from './job.js';
@@ -7,6 +8,8 @@ import { JobsService } from './jobs.service.js';
 import { QueueNameParam } from './admin.dto.js';
 
 @ApiTags('admin')
+@ApiBearerAuth()
+@AdminOnly()
 @Controller('admin')
 export class AdminController {
   constructor(

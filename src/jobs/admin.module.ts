@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { AdminController } from './admin.controller.js';
 import { QueueAdminService } from './admin.service.js';
 
-/** Admin routes for the queue (ADMIN_API_ENABLED until API keys exist). */
+/** Admin routes for the queue (admin API keys only). */
 @Module({
   controllers: [AdminController],
   providers: [QueueAdminService],

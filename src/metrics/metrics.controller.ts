@@ -1,8 +1,10 @@
+import { Public } from '../auth/auth.decorators.js';
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { MetricsRegistry } from './metrics.registry.js';
 
 @ApiExcludeController()
+@Public('metrics')
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly metrics: MetricsRegistry) {}

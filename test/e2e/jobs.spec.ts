@@ -9,6 +9,7 @@ import { claimJobs } from '../../src/jobs/sql/claim.sql.js';
 import { finishJobs } from '../../src/jobs/sql/finish.sql.js';
 import { renewLeases } from '../../src/jobs/sql/lease.sql.js';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { ADMIN } from '../support/auth.js';
 import { adminQuery, createTestDatabase, type TestDatabase } from '../support/database.js';
 import {
   abortedAttempts,
@@ -39,7 +40,6 @@ describe('the queue in one process', () => {
         JOBS_REAPER_INTERVAL_MS: '200',
         JOBS_GROUP_MAX_RUNNING: '2',
         WORKER_QUEUE_CONCURRENCY: 'narrow=1',
-        ADMIN_API_ENABLED: 'true',
       },
     });
     jobs = testApp.app.get(JobsService);
@@ -289,31 +289,32 @@ describe('the queue in one process', () => {
 
   it('serves queue counts, pause and resume, retry and cancel to admins', async () => {
     const http = request(testApp.baseUrl);
-    await http.post('/api/v1/admin/queues/mail/pause').expect(200);
+    await http.post('/api/v1/admin/queues/mail/pause').expect(401);
+    await http.post('/api/v1/admin/queues/mail/pause').set(ADMIN).expect(200);
     const held = await run({ label: 'paused' }, { queue: 'mail' });
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect((await jobs.get(held.id))?.status).toBe('queued');
 
-    const listed = await http.get('/api/v1/admin/queues').expect(200);
+    const listed = await http.get('/api/v1/admin/queues').set(ADMIN).expect(200);
     const mail = (
       listed.body as { name: string; paused: boolean; counts: { queued: number } }[]
     ).find((q) => q.name === 'mail');
     expect(mail).toMatchObject({ paused: true, counts: { queued: 1 } });
 
-    await http.post('/api/v1/admin/queues/mail/resume').expect(200);
+    await http.post('/api/v1/admin/queues/mail/resume').set(ADMIN).expect(200);
     expect((await finished(held.id)).status).toBe('succeeded');
 
     const failed = await finished((await run({ permanent: true })).id);
-    const retried = await http.post(`/api/v1/admin/jobs/${failed.id}/retry`).expect(200);
+    const retried = await http.post(`/api/v1/admin/jobs/${failed.id}/retry`).set(ADMIN).expect(200);
     expect(retried.body).toMatchObject({ status: 'queued', attempts: 0 });
     await waitFor('the retried job to run', async () => (await runsOf(failed.id)).length === 2);
 
-    const succeeded = await http.post(`/api/v1/admin/jobs/${held.id}/retry`).expect(409);
+    const succeeded = await http.post(`/api/v1/admin/jobs/${held.id}/retry`).set(ADMIN).expect(409);
     expect(succeeded.body.detail).toMatch(
       /is succeeded; only failed or cancelled jobs can be retried/,
     );
-    await http.post('/api/v1/admin/jobs/999999999/cancel').expect(404);
-    await http.post('/api/v1/admin/queues/bad name!/pause').expect(422);
+    await http.post('/api/v1/admin/jobs/999999999/cancel').set(ADMIN).expect(404);
+    await http.post('/api/v1/admin/queues/bad name!/pause').set(ADMIN).expect(422);
   });
 
   it('reports queue metrics and a ready worker', async () => {

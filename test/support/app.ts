@@ -7,6 +7,7 @@ import { createApp } from '../../src/app.js';
 import type { AppConfig } from '../../src/config/app-config.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { createRootLogger } from '../../src/logging/root-logger.js';
+import { TEST_ADMIN_KEY } from './auth.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
 export interface TestApp {
@@ -40,6 +41,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       DATA_DIR: dataDir,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       DATABASE_URL: database.url,
+      ADMIN_API_KEY: TEST_ADMIN_KEY,
       ...options.env,
     },
     null,

@@ -1,3 +1,4 @@
+import { Public } from '../../src/auth/auth.decorators.js';
 import { Body, Controller, Get, Module, Param, Post } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsInt, IsString, Max, Min, MinLength, ValidateNested } from 'class-validator';
@@ -20,6 +21,7 @@ export class ProbeBody {
 }
 
 /** Routes that exist only in tests, to exercise validation, errors and route metrics. */
+@Public()
 @Controller('probe')
 class ProbeController {
   @Post()

@@ -1,0 +1,65 @@
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AppConfig } from '../config/app-config.js';
+import { ProblemException } from '../http/problem.js';
+import { ApiKeysService } from './api-keys.service.js';
+import {
+  ADMIN_ONLY_METADATA,
+  type AuthenticatedRequest,
+  PUBLIC_METADATA,
+} from './auth.decorators.js';
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+/** Every route needs a valid API key unless marked @Public(); @AdminOnly() routes need an admin key. */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly keys: ApiKeysService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const targets = [context.getHandler(), context.getClass()];
+    const open = this.reflector.getAllAndOverride<true | 'metrics' | undefined>(
+      PUBLIC_METADATA,
+      targets,
+    );
+    if (open === true || (open === 'metrics' && !this.config.auth.metricsRequireKey)) return true;
+    const adminOnly =
+      open === 'metrics' || this.reflector.getAllAndOverride<boolean>(ADMIN_ONLY_METADATA, targets);
+
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const header = request.headers.authorization;
+    if (!header)
+      throw unauthorized('This route needs an API key: send "Authorization: Bearer <key>".');
+    const key = BEARER.exec(header)?.[1];
+    if (!key) throw unauthorized('The Authorization header must read "Bearer <key>".');
+    const caller = await this.keys.authenticate(key);
+    if (!caller) throw unauthorized('The API key is not known or has been revoked.');
+    request.caller = caller;
+
+    if (caller.role !== 'admin' && adminOnly) {
+      // As for another tenant's ids: a user key learns nothing of what it cannot reach.
+      throw new ProblemException({
+        status: 404,
+        slug: 'not-found',
+        title: 'Not Found',
+        detail: `Cannot ${request.method} ${request.path}`,
+      });
+    }
+    return true;
+  }
+}
+
+function unauthorized(detail: string): ProblemException {
+  return new ProblemException({
+    status: 401,
+    slug: 'unauthorized',
+    title: 'Unauthorized',
+    detail,
+    headers: { 'WWW-Authenticate': 'Bearer realm="taskyard"' },
+  });
+}
