@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+import path from 'node:path';
+import { AppConfig } from '../config/app-config.js';
+import { BlobStorage } from './blob-storage.js';
+import { FilesController } from './files.controller.js';
+import { FilesRepository } from './files.repository.js';
+import { FilesService } from './files.service.js';
+import { LocalBlobStorage } from './local-blob-storage.js';
+
+/** Blob storage and file rows, for the files API and for tasks (inputs and artifacts). */
+@Module({
+  providers: [
+    FilesRepository,
+    FilesService,
+    {
+      provide: BlobStorage,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => new LocalBlobStorage(path.join(config.dataDir, 'blobs')),
+    },
+  ],
+  exports: [FilesService, BlobStorage],
+})
+export class FilesModule {}
+
+/** The files API, for API roles. */
+@Module({ imports: [FilesModule], controllers: [FilesController] })
+export class FilesApiModule {}

@@ -1,0 +1,157 @@
+import { Injectable } from '@nestjs/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { Readable } from 'node:stream';
+import { type Caller, tenantScope } from '../auth/api-key.js';
+import { isUuid } from '../auth/api-keys.service.js';
+import { type Db, inTransaction } from '../database/db.js';
+import { ProblemException } from '../http/problem.js';
+import { BlobStorage, type ByteRange, type StagedBlob } from './blob-storage.js';
+import { type FileRow, FilesRepository } from './files.repository.js';
+
+export interface FileMetadata {
+  name: string | null;
+  mediaType: string;
+}
+
+/** Files and their blobs: rows per upload or artifact, one blob per distinct content. */
+@Injectable()
+export class FilesService {
+  constructor(
+    private readonly files: FilesRepository,
+    private readonly storage: BlobStorage,
+    @InjectPinoLogger('files') private readonly logger: PinoLogger,
+  ) {}
+
+  /** Stores an uploaded blob as a file of the caller's tenant. */
+  async create(caller: Caller, staged: StagedBlob, meta: FileMetadata): Promise<FileRow> {
+    return this.storeWith(staged, (tx) => this.insertUpload(tx, caller.tenant, staged, meta));
+  }
+
+  /**
+   * Runs `work` in a transaction that holds the blob's lock, and makes the blob visible before the
+   * commit. If anything fails, the staged bytes go, and so does the blob unless a row refers to it.
+   */
+  async storeWith<T>(staged: StagedBlob, work: (tx: Db) => Promise<T>): Promise<T> {
+    try {
+      return await inTransaction(this.files.pool, async (tx) => {
+        await this.files.lockBlob(tx, staged.sha256);
+        const result = await work(tx);
+        await staged.commit();
+        return result;
+      });
+    } catch (error) {
+      await staged.discard();
+      await this.releaseBlobs([staged.sha256]);
+      throw error;
+    }
+  }
+
+  /** The file row of an upload, inside storeWith's transaction. */
+  async insertUpload(
+    tx: Db,
+    tenant: string,
+    staged: StagedBlob,
+    meta: FileMetadata,
+  ): Promise<FileRow> {
+    const inserted = await this.files.insert(tx, {
+      tenant,
+      sha256: staged.sha256,
+      size: staged.size,
+      mediaType: meta.mediaType,
+      name: meta.name,
+    });
+    return inserted.row;
+  }
+
+  /** An output of a task; replaces the artifact of the same name. */
+  async storeArtifact(
+    task: { id: string; tenant: string },
+    name: string,
+    content: Readable | Buffer | string,
+    mediaType: string,
+  ): Promise<FileRow> {
+    const source =
+      typeof content === 'string' || Buffer.isBuffer(content) ? Readable.from([content]) : content;
+    const staged = await this.storage.stage(source);
+    let replaced: string | undefined;
+    const row = await this.storeWith(staged, async (tx) => {
+      const inserted = await this.files.insert(tx, {
+        tenant: task.tenant,
+        sha256: staged.sha256,
+        size: staged.size,
+        mediaType,
+        name,
+        taskId: task.id,
+        artifactName: name,
+      });
+      replaced = inserted.replaced;
+      return inserted.row;
+    });
+    if (replaced && replaced !== row.sha256) await this.releaseBlobs([replaced]);
+    return row;
+  }
+
+  async get(caller: Caller, id: string): Promise<FileRow> {
+    const row = isUuid(id) ? await this.files.find(id, tenantScope(caller)) : undefined;
+    return row ?? notFound(id);
+  }
+
+  /** Any tenant's file: for the worker, which reads the inputs of every tenant's tasks. */
+  findById(id: string): Promise<FileRow | undefined> {
+    return this.files.find(id, undefined);
+  }
+
+  findArtifact(taskId: string, name: string): Promise<FileRow | undefined> {
+    return this.files.findArtifact(taskId, name);
+  }
+
+  listArtifacts(taskId: string): Promise<FileRow[]> {
+    return this.files.listArtifacts(taskId);
+  }
+
+  open(file: FileRow, range?: ByteRange): Promise<Readable> {
+    return this.storage.open(file.sha256, range);
+  }
+
+  /** Deletes the row; the blob goes with the last row that refers to it. */
+  async delete(caller: Caller, id: string): Promise<void> {
+    if (!isUuid(id)) notFound(id);
+    try {
+      const row = await inTransaction(this.files.pool, (tx) =>
+        this.files.delete(tx, id, tenantScope(caller)),
+      );
+      if (!row) notFound(id);
+      await this.releaseBlobs([row.sha256]);
+    } catch (error) {
+      if ((error as { code?: string }).code === '23503') {
+        throw new ProblemException({
+          status: 409,
+          detail: `File ${id} is the input of a task; delete the task first.`,
+        });
+      }
+      throw error;
+    }
+  }
+
+  /** Removes the blobs no row refers to any more. Never throws: a leftover blob is only space. */
+  async releaseBlobs(sha256s: Iterable<string>): Promise<void> {
+    for (const sha256 of new Set(sha256s)) {
+      let hidden: { confirm(): Promise<void>; undo(): Promise<void> } | undefined;
+      try {
+        await inTransaction(this.files.pool, async (tx) => {
+          await this.files.lockBlob(tx, sha256);
+          if (!(await this.files.isReferenced(tx, sha256)))
+            hidden = await this.storage.hide(sha256);
+        });
+        await hidden?.confirm();
+      } catch (error) {
+        await hidden?.undo().catch(() => undefined);
+        this.logger.warn({ err: error, sha256 }, 'could not remove an unused blob');
+      }
+    }
+  }
+}
+
+function notFound(id: string): never {
+  throw new ProblemException({ status: 404, detail: `There is no file with id ${id}.` });
+}

@@ -1,0 +1,94 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { access, mkdir, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { type Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { BlobStorage, BlobTooLargeError, type ByteRange, type StagedBlob } from './blob-storage.js';
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** Blobs under `<root>/<first two hex digits>/<sha256>`; uploads land in `<root>/tmp` first. */
+export class LocalBlobStorage extends BlobStorage {
+  private readonly tmpDir: string;
+
+  constructor(private readonly root: string) {
+    super();
+    this.tmpDir = path.join(root, 'tmp');
+  }
+
+  async stage(source: Readable, options: { maxBytes?: number } = {}): Promise<StagedBlob> {
+    await mkdir(this.tmpDir, { recursive: true });
+    const tmpPath = path.join(this.tmpDir, randomUUID());
+    const hash = createHash('sha256');
+    let size = 0;
+    const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
+    const meter = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        size += chunk.length;
+        if (size > maxBytes) return done(new BlobTooLargeError(maxBytes));
+        hash.update(chunk);
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(source, meter, createWriteStream(tmpPath, { flags: 'wx' }));
+    } catch (error) {
+      await rm(tmpPath, { force: true });
+      throw error;
+    }
+    const sha256 = hash.digest('hex');
+    const finalPath = this.pathOf(sha256);
+    return {
+      sha256,
+      size,
+      commit: async () => {
+        await mkdir(path.dirname(finalPath), { recursive: true });
+        // rename replaces an existing blob atomically: same name, same bytes.
+        await rename(tmpPath, finalPath).catch(async (error: NodeJS.ErrnoException) => {
+          if (error.code !== 'ENOENT') throw error;
+        });
+      },
+      discard: () => rm(tmpPath, { force: true }),
+    };
+  }
+
+  async open(sha256: string, range?: ByteRange): Promise<Readable> {
+    const file = this.pathOf(sha256);
+    await access(file);
+    return createReadStream(file, range ? { start: range.start, end: range.end } : {});
+  }
+
+  async exists(sha256: string): Promise<boolean> {
+    return access(this.pathOf(sha256)).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  async hide(sha256: string): Promise<{ confirm(): Promise<void>; undo(): Promise<void> }> {
+    const file = this.pathOf(sha256);
+    const hidden = path.join(this.tmpDir, `deleted-${sha256}-${randomUUID()}`);
+    await mkdir(this.tmpDir, { recursive: true });
+    const moved = await rename(file, hidden).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return false;
+        throw error;
+      },
+    );
+    return {
+      confirm: async () => {
+        if (moved) await rm(hidden, { force: true });
+      },
+      undo: async () => {
+        if (moved) await rename(hidden, file);
+      },
+    };
+  }
+
+  private pathOf(sha256: string): string {
+    if (!SHA256_HEX.test(sha256)) throw new Error(`not a sha256: ${sha256}`);
+    return path.join(this.root, sha256.slice(0, 2), sha256);
+  }
+}
