@@ -5,18 +5,21 @@ import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { AuthModule } from './auth/auth.module.js';
+import { FilesApiModule } from './files/files.module.js';
 import { JobsAdminModule } from './jobs/admin.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { TasksApiModule, TasksModule } from './tasks/tasks.module.js';
 import { WorkerModule } from './worker/worker.module.js';
 
 /** Business routes live under this prefix; health, metrics and docs stay at the root. */
 export const API_PREFIX = 'api/v1';
 
 /** Feature modules whose controllers serve under API_PREFIX (none of them owns the prefix). */
-const API_MODULES: Type[] = [];
+const API_MODULES: Type[] = [AuthModule, FilesApiModule, TasksApiModule, JobsAdminModule];
 
 /** Modules tests add: `api` ones are mounted under the prefix, `providers` ones (e.g. job handlers) beside. */
 export interface AppExtraModules {
@@ -35,10 +38,7 @@ export class AppModule {
     rootLogger: Logger,
     extraModules: AppExtraModules = {},
   ): DynamicModule {
-    const adminModules = config.adminApiEnabled ? [JobsAdminModule] : [];
-    const apiModules = config.runsApi
-      ? [...API_MODULES, ...adminModules, ...(extraModules.api ?? [])]
-      : [];
+    const apiModules = config.runsApi ? [...API_MODULES, ...(extraModules.api ?? [])] : [];
     return {
       module: AppModule,
       imports: [
@@ -47,6 +47,7 @@ export class AppModule {
         DatabaseModule,
         MetricsModule,
         JobsModule,
+        TasksModule,
         ...(config.runsWorker ? [WorkerModule] : []),
         HealthModule,
         ...(extraModules.providers ?? []),

@@ -1,0 +1,87 @@
+import {
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { AppConfig } from '../config/app-config.js';
+import { PgListener } from '../database/pg-listener.js';
+
+/** The channel task_event_insert() notifies: `<task id>:<seq>` per event. */
+export const TASK_EVENTS_CHANNEL = 'taskyard_task_events';
+
+type Waiter = (seq: number | undefined) => void;
+
+/**
+ * Hears every task event of the cluster, whichever process wrote it, on one connection, and tells
+ * the waiters of this process (long polls) which task moved on.
+ */
+@Injectable()
+export class TaskEventsListener implements OnApplicationBootstrap, OnApplicationShutdown {
+  private listener?: PgListener;
+  private readonly waiters = new Map<string, Set<Waiter>>();
+
+  constructor(
+    private readonly config: AppConfig,
+    @InjectPinoLogger('task-events') private readonly logger: PinoLogger,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.listener = new PgListener(
+      this.config.database.url ?? '',
+      TASK_EVENTS_CHANNEL,
+      {
+        onNotification: (payload) => this.dispatch(payload),
+        // While it was down, events may have been missed: wake everyone to re-read.
+        onConnectionChange: (connected) => connected && this.wakeAll(),
+      },
+      this.logger.logger,
+    );
+    await this.listener.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.listener?.stop();
+    this.wakeAll();
+  }
+
+  /**
+   * Resolves with the new seq at the task's next event, or with undefined after `timeoutMs`.
+   * Register before reading the task, so that an event between the read and the wait is not missed.
+   */
+  nextEvent(
+    taskId: string,
+    timeoutMs: number,
+  ): { promise: Promise<number | undefined>; cancel(): void } {
+    const set = this.waiters.get(taskId) ?? new Set<Waiter>();
+    this.waiters.set(taskId, set);
+    let timer: NodeJS.Timeout | undefined;
+    let settle: Waiter | undefined;
+    const cancel = (): void => {
+      clearTimeout(timer);
+      if (settle) set.delete(settle);
+      if (set.size === 0 && this.waiters.get(taskId) === set) this.waiters.delete(taskId);
+    };
+    const promise = new Promise<number | undefined>((resolve) => {
+      settle = (seq) => {
+        cancel();
+        resolve(seq);
+      };
+      timer = setTimeout(() => settle?.(undefined), timeoutMs);
+    });
+    if (settle) set.add(settle);
+    return { promise, cancel };
+  }
+
+  private dispatch(payload: string): void {
+    const separator = payload.lastIndexOf(':');
+    const set = this.waiters.get(payload.slice(0, separator));
+    if (!set) return;
+    const seq = Number(payload.slice(separator + 1));
+    for (const waiter of set) waiter(seq);
+  }
+
+  private wakeAll(): void {
+    for (const set of this.waiters.values()) for (const waiter of set) waiter(undefined);
+  }
+}

@@ -1,0 +1,85 @@
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { type FieldError, flattenValidationErrors } from '../http/validation.js';
+import type { ProcessorRegistry, RegisteredProcessor } from './processor-registry.js';
+
+/** What a client asks for: over REST, or as one line of a batch manifest. */
+export interface TaskSpec {
+  type?: unknown;
+  payload?: unknown;
+  options?: unknown;
+  fileId?: unknown;
+}
+
+/** A spec that passed its processor's checks: options with their defaults filled in. */
+export interface CheckedTaskSpec {
+  processor: RegisteredProcessor;
+  type: string;
+  options: Record<string, unknown>;
+  payload: unknown;
+  fileId?: string;
+}
+
+/**
+ * Checks a spec against its type's processor: a known type, the right kind of input, options and
+ * payload valid for their DTOs. `hasFile`: the request carries a file of its own (multipart).
+ */
+export async function checkTaskSpec(
+  processors: ProcessorRegistry,
+  spec: TaskSpec,
+  hasFile = false,
+): Promise<CheckedTaskSpec | FieldError[]> {
+  const processor = typeof spec.type === 'string' ? processors.get(spec.type) : undefined;
+  if (!processor) {
+    return [{ field: 'type', messages: [`type must be one of: ${processors.types().join(', ')}`] }];
+  }
+  const errors: FieldError[] = [];
+  const { meta } = processor;
+  const fileId = typeof spec.fileId === 'string' ? spec.fileId : undefined;
+  if (spec.fileId !== undefined && !fileId) errors.push(field('fileId', 'fileId must be a string'));
+  if (meta.input === 'file' && !hasFile && !fileId) {
+    errors.push(field('fileId', `${meta.type} works on a file: upload one, or give fileId`));
+  }
+  if (meta.input === 'payload' && (hasFile || fileId)) {
+    errors.push(field('fileId', `${meta.type} takes a payload, not a file`));
+  }
+  if (meta.input === 'file' && spec.payload !== undefined) {
+    errors.push(field('payload', `${meta.type} takes a file, not a payload`));
+  }
+  const options = await checkDto(meta.options, spec.options, 'options', errors);
+  const payload = meta.payload
+    ? await checkDto(meta.payload, spec.payload, 'payload', errors)
+    : (spec.payload ?? null);
+  if (errors.length === 0 && meta.checkOptions) {
+    const problem = meta.checkOptions(options as never);
+    if (problem) errors.push(field('options', problem));
+  }
+  if (errors.length > 0) return errors;
+  return { processor, type: meta.type, options, payload, fileId };
+}
+
+async function checkDto(
+  dto: (new () => object) | undefined,
+  raw: unknown,
+  name: string,
+  errors: FieldError[],
+): Promise<Record<string, unknown>> {
+  const value = raw ?? {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    errors.push(field(name, `${name} must be a JSON object`));
+    return {};
+  }
+  if (!dto) {
+    if (Object.keys(value).length > 0) errors.push(field(name, `this type takes no ${name}`));
+    return {};
+  }
+  const instance = plainToInstance(dto, value);
+  const found = await validate(instance, { whitelist: true, forbidNonWhitelisted: true });
+  errors.push(...flattenValidationErrors(found, name));
+  // Plain JSON again: stored with the task, defaults included, so it shows what will run.
+  return JSON.parse(JSON.stringify(instance)) as Record<string, unknown>;
+}
+
+function field(name: string, message: string): FieldError {
+  return { field: name, messages: [message] };
+}

@@ -1,0 +1,132 @@
+import {
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import type { Caller } from '../auth/api-key.js';
+import { CurrentCaller } from '../auth/auth.decorators.js';
+import { AppConfig } from '../config/app-config.js';
+import { sendFile } from '../files/download.js';
+import { FilesService } from '../files/files.service.js';
+import { TaskQueriesService, type TaskPage } from './task-queries.service.js';
+import { type TaskEventView, type TaskView, toTaskView } from './task.js';
+import { CreateTaskDto, ListEventsQuery, ListTasksQuery } from './tasks.dto.js';
+import { TaskCreationService } from './task-creation.service.js';
+import { TasksService } from './tasks.service.js';
+
+@ApiTags('tasks')
+@ApiBearerAuth()
+@Controller('tasks')
+export class TasksController {
+  constructor(
+    private readonly tasks: TasksService,
+    private readonly creation: TaskCreationService,
+    private readonly queries: TaskQueriesService,
+    private readonly files: FilesService,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** JSON, or multipart/form-data with `file`, `type` and `options` (JSON text). */
+  @Post()
+  @ApiConsumes('application/json', 'multipart/form-data')
+  @ApiBody({ type: CreateTaskDto })
+  async create(
+    @CurrentCaller() caller: Caller,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ): Promise<TaskView> {
+    const { task, created } = await this.creation.create(caller, request, idempotencyKey);
+    response.status(created ? 202 : 200);
+    response.setHeader('Location', `/api/v1/tasks/${task.id}`);
+    if (!created) response.setHeader('Idempotent-Replayed', 'true');
+    return toTaskView(task);
+  }
+
+  @Get()
+  list(@CurrentCaller() caller: Caller, @Query() query: ListTasksQuery): Promise<TaskPage> {
+    return this.queries.list(caller, query);
+  }
+
+  /** `Prefer: wait=N` waits up to N seconds for the task's next change (at once if it has ended). */
+  @Get(':id')
+  async get(
+    @CurrentCaller() caller: Caller,
+    @Param('id') id: string,
+    @Res({ passthrough: true }) response: Response,
+    @Headers('prefer') prefer?: string,
+    @Headers('if-none-match') ifNoneMatch?: string,
+  ): Promise<TaskView & { artifacts: { name: string; size: number; mediaType: string }[] }> {
+    const waitS = Math.min(this.config.tasks.maxWaitS, preferredWait(prefer));
+    const knownSeq = /^(?:W\/)?"(\d+)"$/.exec(ifNoneMatch?.trim() ?? '')?.[1];
+    const task = await this.tasks.findChanged(
+      caller,
+      id,
+      waitS * 1000,
+      knownSeq ? Number(knownSeq) : undefined,
+    );
+    if (waitS > 0) response.setHeader('Preference-Applied', `wait=${waitS}`);
+    response.setHeader('ETag', `W/"${task.last_seq}"`);
+    const artifacts = await this.files.listArtifacts(task.id);
+    return {
+      ...toTaskView(task, caller.role === 'admin'),
+      artifacts: artifacts.map((a) => ({
+        name: a.artifact_name ?? '',
+        size: Number(a.size),
+        mediaType: a.media_type,
+      })),
+    };
+  }
+
+  @Get(':id/events')
+  events(
+    @CurrentCaller() caller: Caller,
+    @Param('id') id: string,
+    @Query() query: ListEventsQuery,
+  ): Promise<TaskEventView[]> {
+    return this.queries.events(caller, id, query);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(202)
+  async cancel(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<TaskView> {
+    return toTaskView(await this.tasks.cancel(caller, id));
+  }
+
+  @Post(':id/retry')
+  @HttpCode(202)
+  async retry(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<TaskView> {
+    return toTaskView(await this.tasks.retry(caller, id));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async delete(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<void> {
+    await this.tasks.delete(caller, id);
+  }
+
+  @Get(':id/artifacts/:name')
+  async artifact(
+    @CurrentCaller() caller: Caller,
+    @Param('id') id: string,
+    @Param('name') name: string,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    await sendFile(request, response, await this.tasks.artifact(caller, id, name), this.files);
+  }
+}
+
+function preferredWait(prefer: string | undefined): number {
+  const seconds = /(?:^|[,;\s])wait\s*=\s*(\d+)/i.exec(prefer ?? '')?.[1];
+  return seconds ? Number(seconds) : 0;
+}

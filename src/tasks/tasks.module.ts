@@ -1,0 +1,47 @@
+import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { FilesModule } from '../files/files.module.js';
+import { BatchProcessor } from './processors/batch.processor.js';
+import { CsvImportProcessor } from './processors/csv-import.processor.js';
+import { EchoProcessor } from './processors/echo.processor.js';
+import { SleepProcessor } from './processors/sleep.processor.js';
+import { TextAnalyzeProcessor } from './processors/text-analyze.processor.js';
+import { ProcessorRegistry } from './processor-registry.js';
+import { TaskCreationService } from './task-creation.service.js';
+import { TaskEventsListener } from './task-events.listener.js';
+import { TaskQueriesService } from './task-queries.service.js';
+import { TaskRunner } from './task-runner.js';
+import { TasksController } from './tasks.controller.js';
+import { TasksRepository } from './tasks.repository.js';
+import { TasksService } from './tasks.service.js';
+
+const BUILT_IN_PROCESSORS = [
+  EchoProcessor,
+  SleepProcessor,
+  TextAnalyzeProcessor,
+  CsvImportProcessor,
+  BatchProcessor,
+];
+
+/** Tasks on every role: the worker runs their processors, the API serves them. */
+@Module({
+  imports: [DiscoveryModule, FilesModule],
+  providers: [
+    TasksRepository,
+    TasksService,
+    ProcessorRegistry,
+    TaskRunner,
+    TaskEventsListener,
+    ...BUILT_IN_PROCESSORS,
+  ],
+  exports: [TasksService, TasksRepository, TaskEventsListener, ProcessorRegistry],
+})
+export class TasksModule {}
+
+/** The tasks API, for API roles. */
+@Module({
+  imports: [TasksModule, FilesModule],
+  controllers: [TasksController],
+  providers: [TaskCreationService, TaskQueriesService],
+})
+export class TasksApiModule {}
