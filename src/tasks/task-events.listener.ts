@@ -27,6 +27,8 @@ export class TaskEventsListener implements OnApplicationBootstrap, OnApplication
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // Only API processes answer long polls.
+    if (!this.config.runsApi) return;
     this.listener = new PgListener(
       this.config.database.url ?? '',
       TASK_EVENTS_CHANNEL,
