@@ -24,7 +24,11 @@ export class FilesController {
   /** multipart/form-data with one part named `file`. */
   @Post()
   @ApiConsumes('multipart/form-data')
-  async upload(@CurrentCaller() caller: Caller, @Req() request: Request): Promise<FileView> {
+  async upload(
+    @CurrentCaller() caller: Caller,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<FileView> {
     const { file } = await this.readUpload(request);
     if (!file) {
       throw new ProblemException({
@@ -33,7 +37,9 @@ export class FilesController {
         extensions: { errors: [{ field: 'file', messages: ['file is required'] }] },
       });
     }
-    return toFileView(await this.files.create(caller, file.staged, file));
+    const stored = await this.files.create(caller, file.staged, file);
+    response.setHeader('Location', `/api/v1/files/${stored.id}`);
+    return toFileView(stored);
   }
 
   @Get(':id')

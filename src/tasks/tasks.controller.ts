@@ -18,7 +18,7 @@ import { AppConfig } from '../config/app-config.js';
 import { sendFile } from '../files/download.js';
 import { FilesService } from '../files/files.service.js';
 import { TaskQueriesService, type TaskPage } from './task-queries.service.js';
-import { type TaskEventView, type TaskView, toTaskView } from './task.js';
+import { FINISHED_STATUSES, type TaskEventView, type TaskView, toTaskView } from './task.js';
 import { CreateTaskDto, ListEventsQuery, ListTasksQuery } from './tasks.dto.js';
 import { TaskCreationService } from './task-creation.service.js';
 import { TasksService } from './tasks.service.js';
@@ -76,7 +76,10 @@ export class TasksController {
     );
     if (waitS > 0) response.setHeader('Preference-Applied', `wait=${waitS}`);
     response.setHeader('ETag', `W/"${task.last_seq}"`);
-    const artifacts = await this.files.listArtifacts(task.id);
+    // Outputs are written while a task runs; a task that has not finished shows none yet.
+    const artifacts = FINISHED_STATUSES.includes(task.status)
+      ? await this.files.listArtifacts(task.id)
+      : [];
     return {
       ...toTaskView(task, caller.role === 'admin'),
       artifacts: artifacts.map((a) => ({
