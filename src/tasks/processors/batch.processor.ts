@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { createInterface } from 'node:readline';
-import { Readable } from 'node:stream';
 import type { FieldError } from '../../http/validation.js';
 import { TaskInputError } from '../task-errors.js';
 import {
@@ -71,7 +70,7 @@ export class BatchProcessor implements TaskProcessorHandler {
   ): AsyncGenerator<Line | (FieldError & { line: number })[]> {
     const file = task.file!;
     const onBytes = (read: number): void => task.progress(fromPercent + (50 * read) / file.size);
-    const text = Readable.from(decodeText(await file.open(), 'utf8', onBytes));
+    const text = decodeText(await file.open(), 'utf8', onBytes);
     let line = 0;
     for await (const raw of createInterface({ input: text, crlfDelay: Infinity })) {
       line++;
