@@ -123,7 +123,8 @@ export class FilesService {
       if (!row) notFound(id);
       await this.releaseBlobs([row.sha256]);
     } catch (error) {
-      if ((error as { code?: string }).code === '23503') {
+      // A task refers to it: foreign_key_violation, or restrict_violation on newer servers.
+      if (['23503', '23001'].includes((error as { code?: string }).code ?? '')) {
         throw new ProblemException({
           status: 409,
           detail: `File ${id} is the input of a task; delete the task first.`,

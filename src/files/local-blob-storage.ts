@@ -18,6 +18,10 @@ export class LocalBlobStorage extends BlobStorage {
   }
 
   async stage(source: Readable, options: { maxBytes?: number } = {}): Promise<StagedBlob> {
+    // Until pipeline() listens, an error on the source (a client gone mid-upload) would be an
+    // unhandled 'error' event, which ends the process.
+    const ignore = (): void => undefined;
+    source.on('error', ignore);
     await mkdir(this.tmpDir, { recursive: true });
     const tmpPath = path.join(this.tmpDir, randomUUID());
     const hash = createHash('sha256');
@@ -34,9 +38,11 @@ export class LocalBlobStorage extends BlobStorage {
     try {
       await pipeline(source, meter, createWriteStream(tmpPath, { flags: 'wx' }));
     } catch (error) {
+      source.off('error', ignore);
       await rm(tmpPath, { force: true });
       throw error;
     }
+    source.off('error', ignore);
     const sha256 = hash.digest('hex');
     const finalPath = this.pathOf(sha256);
     return {
