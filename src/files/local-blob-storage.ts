@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { BlobStorage, BlobTooLargeError, type ByteRange, type StagedBlob } from './blob-storage.js';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
+const ignoreError = (): void => undefined;
 
 /** Blobs under `<root>/<first two hex digits>/<sha256>`; uploads land in `<root>/tmp` first. */
 export class LocalBlobStorage extends BlobStorage {
@@ -20,8 +21,7 @@ export class LocalBlobStorage extends BlobStorage {
   async stage(source: Readable, options: { maxBytes?: number } = {}): Promise<StagedBlob> {
     // Until pipeline() listens, an error on the source (a client gone mid-upload) would be an
     // unhandled 'error' event, which ends the process.
-    const ignore = (): void => undefined;
-    source.on('error', ignore);
+    source.on('error', ignoreError);
     await mkdir(this.tmpDir, { recursive: true });
     const tmpPath = path.join(this.tmpDir, randomUUID());
     const hash = createHash('sha256');
@@ -38,11 +38,11 @@ export class LocalBlobStorage extends BlobStorage {
     try {
       await pipeline(source, meter, createWriteStream(tmpPath, { flags: 'wx' }));
     } catch (error) {
-      source.off('error', ignore);
+      source.off('error', ignoreError);
       await rm(tmpPath, { force: true });
       throw error;
     }
-    source.off('error', ignore);
+    source.off('error', ignoreError);
     const sha256 = hash.digest('hex');
     const finalPath = this.pathOf(sha256);
     return {

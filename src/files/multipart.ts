@@ -107,7 +107,8 @@ export function readMultipart(
     );
     parser.on('close', () => void settle());
     request.on('close', () => {
-      if (!request.complete) fail(badRequest('The client closed the connection during the upload.'));
+      if (!request.complete)
+        fail(badRequest('The client closed the connection during the upload.'));
     });
     request.pipe(parser);
   });
