@@ -123,6 +123,7 @@ export class CsvImportProcessor implements TaskProcessorHandler<CsvImportOptions
       parser,
       new CopyEncoder(run, new RowConverter(columns), header !== undefined),
       client.query(copyFrom(copySql(result.table, columns))),
+      { signal: task.signal },
     );
   }
 }
@@ -197,14 +198,17 @@ function parseOptions(options: CsvImportOptions) {
 /** The first record of the file, read on a stream of its own before the import starts. */
 async function readHeader(task: TaskContext<CsvImportOptions>): Promise<string[] | undefined> {
   const parser = new Parser({ ...parseOptions(task.options), to: 1 });
-  const source = decodeText(await task.file!.open(), task.options.encoding);
-  source.pipe(parser);
+  let header: string[] | undefined;
+  parser.on('data', (record: string[]) => (header ??= record));
   try {
-    for await (const record of parser as AsyncIterable<string[]>) return record;
-    return undefined;
-  } finally {
-    source.destroy();
+    await pipeline(decodeText(await task.file!.open(), task.options.encoding), parser, {
+      signal: task.signal,
+    });
+  } catch (error) {
+    // The parser stops after the first record, which ends the pipeline early.
+    if (!header) throw error;
   }
+  return header;
 }
 
 /** Records a rejected row; false when rejects.csv asks the writer to wait for 'drain'. */
