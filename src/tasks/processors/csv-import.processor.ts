@@ -115,7 +115,8 @@ export class CsvImportProcessor implements TaskProcessorHandler<CsvImportOptions
       ...parseOptions(task.options),
       on_skip: (error) => {
         const line = (error as { lines?: number } | undefined)?.lines ?? 0;
-        reject(run, line, error?.message ?? 'unreadable record', []);
+        if (isTooLong(error)) parser.destroy(tooLong(line));
+        else reject(run, line, error?.message ?? 'unreadable record', []);
       },
     });
     await pipeline(
@@ -188,6 +189,7 @@ function parseOptions(options: CsvImportOptions) {
   return {
     delimiter: options.delimiter,
     quote: options.quote,
+    escape: options.quote,
     relax_column_count: true,
     skip_empty_lines: true,
     skip_records_with_error: true,
@@ -195,9 +197,29 @@ function parseOptions(options: CsvImportOptions) {
   };
 }
 
+/**
+ * csv-parse cannot skip past a record over max_record_size and carry on cleanly (it rejects the
+ * rest of it piece by piece), so such a record fails the import.
+ */
+function isTooLong(error: unknown): boolean {
+  return (error as { code?: string } | undefined)?.code === 'CSV_MAX_RECORD_SIZE';
+}
+
+function tooLong(line: number): TaskInputError {
+  return new TaskInputError(
+    `The record ending on line ${line} is longer than ${MAX_RECORD_CHARS} characters: a CSV record is limited to 1 MiB.`,
+  );
+}
+
 /** The first record of the file, read on a stream of its own before the import starts. */
 async function readHeader(task: TaskContext<CsvImportOptions>): Promise<string[] | undefined> {
-  const parser = new Parser({ ...parseOptions(task.options), to: 1 });
+  const parser: Parser = new Parser({
+    ...parseOptions(task.options),
+    to: 1,
+    on_skip: (error) => {
+      if (isTooLong(error)) parser.destroy(tooLong((error as { lines?: number }).lines ?? 1));
+    },
+  });
   let header: string[] | undefined;
   parser.on('data', (record: string[]) => (header ??= record));
   try {
