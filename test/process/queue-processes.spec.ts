@@ -179,7 +179,7 @@ describe('the queue across worker processes', () => {
     const listenerPid = async () =>
       (
         await database.query<{ pid: number }>(
-          "SELECT pid FROM pg_stat_activity WHERE application_name = 'taskyard-listener' AND datname = current_database()",
+          "SELECT pid FROM pg_stat_activity WHERE application_name = 'taskyard-listener-taskyard_jobs' AND datname = current_database()",
         )
       )[0]?.pid;
     const before = await waitFor('the listener to connect', listenerPid);
@@ -197,7 +197,7 @@ describe('the queue across worker processes', () => {
       return pid !== undefined && pid !== before && pid;
     });
     expect(after).not.toBe(before);
-    expect(worker?.lines.join('\n')).toContain('job listener connection lost');
+    expect(worker?.lines.join('\n')).toContain('listener connection lost; reconnecting');
 
     // Woken by NOTIFY again: a fresh job is picked up well within the poll interval.
     const quick = await jobs.enqueue({ type: 'test.run', payload: { label: 'after-reconnect' } });
