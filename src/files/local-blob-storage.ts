@@ -8,6 +8,8 @@ import { BlobStorage, BlobTooLargeError, type ByteRange, type StagedBlob } from 
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 const ignoreError = (): void => undefined;
+/** Larger writes than the 16 KiB default: fewer system calls, and the network keeps flowing. */
+const WRITE_BUFFER_BYTES = 1024 * 1024;
 
 /** Blobs under `<root>/<first two hex digits>/<sha256>`; uploads land in `<root>/tmp` first. */
 export class LocalBlobStorage extends BlobStorage {
@@ -28,6 +30,7 @@ export class LocalBlobStorage extends BlobStorage {
     let size = 0;
     const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
     const meter = new Transform({
+      highWaterMark: WRITE_BUFFER_BYTES,
       transform(chunk: Buffer, _encoding, done) {
         size += chunk.length;
         if (size > maxBytes) return done(new BlobTooLargeError(maxBytes));
@@ -36,7 +39,11 @@ export class LocalBlobStorage extends BlobStorage {
       },
     });
     try {
-      await pipeline(source, meter, createWriteStream(tmpPath, { flags: 'wx' }));
+      await pipeline(
+        source,
+        meter,
+        createWriteStream(tmpPath, { flags: 'wx', highWaterMark: WRITE_BUFFER_BYTES }),
+      );
     } catch (error) {
       source.off('error', ignoreError);
       await rm(tmpPath, { force: true });

@@ -186,13 +186,22 @@ export class TasksService {
     knownSeq?: number,
   ): Promise<TaskRow> {
     if (!isUuid(id) || waitMs <= 0) return this.find(caller, id);
-    const next = this.events.nextEvent(id, waitMs);
+    const deadline = Date.now() + waitMs;
+    // Registered before each read, so that no event between the read and the wait is missed.
+    let next = this.events.nextEvent(id, waitMs);
     try {
-      const task = await this.find(caller, id);
+      let task = await this.find(caller, id);
       const seen = knownSeq ?? task.last_seq;
-      if (task.last_seq !== seen || FINISHED_STATUSES.includes(task.status)) return task;
-      await next.promise;
-      return await this.find(caller, id);
+      while (task.last_seq === seen && !FINISHED_STATUSES.includes(task.status)) {
+        const seq = await next.promise;
+        const remaining = deadline - Date.now();
+        if (remaining <= 0) break;
+        next = this.events.nextEvent(id, remaining);
+        // A late notification of an event the read already saw: keep waiting.
+        if (seq !== undefined && seq <= seen) continue;
+        task = await this.find(caller, id);
+      }
+      return task;
     } finally {
       next.cancel();
     }

@@ -290,6 +290,33 @@ describe('tasks API: creating, reading, listing and long polling', () => {
       expect((changed.body as TaskBody).lastSeq).toBeGreaterThan(running.lastSeq);
     });
 
+    it('keeps waiting when the notice of an event it has already read arrives late', async () => {
+      await http().post('/api/v1/admin/queues/tasks/pause').set(ADMIN).expect(200);
+      try {
+        const task = await createTask(testApp.baseUrl, acme, { type: 'echo', payload: 3 });
+        const listener = testApp.app.get(TaskEventsListener);
+        const waiters = Reflect.get(listener, 'waiters') as Map<string, unknown>;
+        const started = Date.now();
+        const polling = http()
+          .get(`${TASKS_PATH}/${task.id}`)
+          .set(bearer(acme))
+          .set('Prefer', 'wait=2')
+          .set('If-None-Match', 'W/"1"')
+          .then((response) => response);
+        await waitFor('the poll to wait for the next event', () => waiters.has(task.id));
+        // The `created` event's NOTIFY, delivered after the poll read the task.
+        (Reflect.get(listener, 'dispatch') as (payload: string) => void).call(
+          listener,
+          `${task.id}:1`,
+        );
+        const response = await polling;
+        expect(response.status).toBe(304);
+        expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
+      } finally {
+        await http().post('/api/v1/admin/queues/tasks/resume').set(ADMIN).expect(200);
+      }
+    });
+
     it('caps the wait at TASKS_MAX_WAIT_S', async () => {
       const task = await createTask(testApp.baseUrl, acme, { type: 'echo', payload: 2 });
       await waitForTask(testApp.baseUrl, acme, task.id);
