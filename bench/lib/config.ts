@@ -17,7 +17,7 @@ export interface BenchConfig {
   pgbenchSeconds: number;
 }
 
-function positiveInteger(name: string, fallback: number): number {
+export function positiveInteger(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);

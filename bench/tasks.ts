@@ -1,0 +1,298 @@
+// Tasks benchmark: the real service (dist/main.js) over HTTP, beside a physical reference for each
+// figure measured in the same run. Build and run: npm run bench:tasks (smoke: bench:tasks:smoke).
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describeServer } from './lib/databases.js';
+import { formatCount, formatSettings } from './lib/format.js';
+import { measurePgbenchCeiling } from './lib/pgbench.js';
+import { measureHttpCeiling, measureSinkUpload } from './lib/tasks-http-ceiling.js';
+import { type TasksBenchConfig, loadTasksConfig } from './lib/tasks-config.js';
+import { generateCsv, measureCsvImport, measurePsqlCopy, PSQL } from './lib/tasks-csv.js';
+import { measureEcho } from './lib/tasks-echo.js';
+import {
+  type CsvOutcome,
+  detailLines,
+  type EchoOutcome,
+  markdownTable,
+  type Outcome,
+  resultRows,
+  type TasksResults,
+  textTable,
+  type UploadOutcome,
+} from './lib/tasks-report.js';
+import {
+  dataDirOf,
+  type RunningService,
+  type ServiceSettings,
+  serviceEnvironment,
+  startService,
+} from './lib/tasks-service.js';
+import {
+  generateBinaryFile,
+  MB,
+  measureCopy,
+  measureUpload,
+  syncDisks,
+} from './lib/tasks-upload.js';
+
+const run = promisify(execFile);
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+
+function print(lines: string[] = []): void {
+  for (const line of lines) console.log(line);
+}
+
+function section(title: string, lines: string[]): void {
+  if (lines.length === 0) return;
+  print(['', `${title}:`, ...lines.map((line) => `  ${line}`)]);
+}
+
+function progress(line: string): void {
+  console.error(`[bench:tasks ${new Date().toISOString().slice(11, 19)}] ${line}`);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message.split('\n')[0] : String(error);
+}
+
+async function attempt<T>(what: string, measure: () => Promise<T>): Promise<Outcome<T>> {
+  try {
+    return { ok: true, value: await measure() };
+  } catch (error) {
+    progress(
+      `${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    return { ok: false, error: messageOf(error) };
+  }
+}
+
+/** Service warnings and errors (LOG_LEVEL=warn), kept for the notes. */
+const serviceLog: string[] = [];
+
+/** Runs `use` against a freshly started service, then stops it whatever happens. */
+async function withService<T>(
+  config: TasksBenchConfig,
+  workDir: string,
+  name: string,
+  use: (service: RunningService) => Promise<T>,
+): Promise<T> {
+  const service = await startService(
+    config.serverUrl,
+    name,
+    dataDirOf(workDir, name),
+    serviceSettings(config),
+  );
+  progress(`${name}: service pid ${service.pid} ready on ${service.baseUrl}`);
+  try {
+    return await use(service);
+  } finally {
+    await service.stop();
+    serviceLog.push(...service.lines.slice(0, 20).map((line) => `${name}: ${line}`));
+  }
+}
+
+function serviceSettings(config: TasksBenchConfig): ServiceSettings {
+  return {
+    workerConcurrency: config.workerConcurrency,
+    workerPrefetch: config.workerPrefetch,
+    poolSize: config.poolSize,
+    cpuProfileDir: config.cpuProfileDir,
+    nodeArgs: config.serviceNodeArgs,
+  };
+}
+
+async function echoScenario(config: TasksBenchConfig, workDir: string): Promise<EchoOutcome> {
+  progress(`pgbench ceiling, ${config.clients} clients, ${config.pgbenchSeconds} s per script`);
+  const ceiling = await measurePgbenchCeiling(
+    config.serverUrl,
+    config.pgbenchSeconds,
+    config.clients,
+  );
+  progress(`bare node:http ceiling, ${config.clients} clients, ${config.pgbenchSeconds} s`);
+  const http = await measureHttpCeiling(config.clients, config.pgbenchSeconds);
+  const echo = await withService(config, workDir, 'echo', (service) => {
+    progress(
+      `echo: ${formatCount(config.echoWarmup)} warm-up then ${formatCount(config.echoTasks)} tasks`,
+    );
+    return measureEcho(service.client, service, {
+      tasks: config.echoTasks,
+      warmup: config.echoWarmup,
+      clients: config.clients,
+      waitS: config.waitS,
+      timeLimitS: config.echoTimeLimitS,
+    });
+  });
+  return { echo, http, insertNotifyTps: ceiling.insertNotify, insertTps: ceiling.insert };
+}
+
+async function uploadScenario(config: TasksBenchConfig, workDir: string): Promise<UploadOutcome> {
+  const bytes = config.uploadMb * MB;
+  const file = path.join(workDir, 'upload.bin');
+  const warmupFile = path.join(workDir, 'warmup.bin');
+  progress(`upload: writing ${formatCount(config.uploadMb)} MB to ${file}`);
+  const sha256 = await generateBinaryFile(file, bytes);
+  await generateBinaryFile(warmupFile, MB);
+  try {
+    progress('upload: cp reference');
+    const copy = await measureCopy(file, path.join(workDir, 'upload-copy.bin'), bytes);
+    progress('upload: bare node:http sink reference');
+    const sink = await measureSinkUpload(file);
+    const upload = await withService(config, workDir, 'upload', async (service) => {
+      await syncDisks();
+      progress('upload: POST /api/v1/files');
+      return measureUpload(service.client, service, { file, warmupFile, bytes, sha256 });
+    });
+    return { upload, copy, sink };
+  } finally {
+    await rm(file, { force: true });
+    await rm(warmupFile, { force: true });
+  }
+}
+
+async function csvScenario(config: TasksBenchConfig, workDir: string): Promise<CsvOutcome> {
+  const file = path.join(workDir, 'rows.csv');
+  progress(`csv: writing ${formatCount(config.csvRows)} rows to ${file}`);
+  const bytes = await generateCsv(file, config.csvRows);
+  try {
+    await syncDisks();
+    progress(`csv: psql \\copy reference (${formatCount(bytes / MB)} MB)`);
+    const psql = await measurePsqlCopy(config.serverUrl, file, config.csvRows, bytes);
+    await syncDisks();
+    const csv = await withService(config, workDir, 'csv', (service) => {
+      progress('csv: POST /api/v1/tasks csv.import');
+      return measureCsvImport(service.client, service, { file, rows: config.csvRows, bytes });
+    });
+    return { csv, psql };
+  } finally {
+    await rm(file, { force: true });
+  }
+}
+
+async function build(config: TasksBenchConfig): Promise<string> {
+  if (config.skipBuild) return 'dist/ used as it was (BENCH_SKIP_BUILD=1)';
+  progress('npm run build');
+  await run('npm', ['run', 'build', '--silent'], { cwd: REPO }).catch(
+    (error: Error & { stdout?: string }) => {
+      throw new Error(
+        `npm run build failed (src/ as it is now):\n${error.stdout ?? error.message}`,
+      );
+    },
+  );
+  return 'dist/ rebuilt from src/ at the start of the run (npm run build)';
+}
+
+function settingsLines(config: TasksBenchConfig, workDir: string): string[] {
+  const env = serviceEnvironment(serviceSettings(config));
+  return [
+    `service: node dist/main.js, one process, ${formatSettings(env)}`,
+    `  PORT=<a free port> DATABASE_URL=<a fresh database per measurement> ` +
+      `ADMIN_API_KEY=<fixed, 38 chars> DATA_DIR=${workDir}/data-<measurement>`,
+    `echo: ${config.clients} client loops (POST /api/v1/tasks, then GET /api/v1/tasks/:id ` +
+      `Prefer: wait=${config.waitS} + If-None-Match until succeeded), ` +
+      `${formatCount(config.echoWarmup)} warm-up + ${formatCount(config.echoTasks)} measured tasks ` +
+      `(none started after ${config.echoTimeLimitS} s); ` +
+      `node:http Agent keepAlive, maxSockets 128`,
+    `upload: ${formatCount(config.uploadMb)} MB file in ${workDir}, multipart POST /api/v1/files ` +
+      `streamed from disk after a 1 MB warm-up upload; RSS sampled every 50 ms from /proc/<pid>/status`,
+    `csv.import: ${formatCount(config.csvRows)} rows (id int, name text, price float, active bool, ` +
+      `day date), one multipart POST /api/v1/tasks with declared columns; ` +
+      `reference ${PSQL} \\copy into an equivalent table on a fresh database`,
+  ];
+}
+
+async function machineLines(config: TasksBenchConfig): Promise<string[]> {
+  const server = await describeServer(config.serverUrl).catch(
+    (error: unknown) => `PostgreSQL: ${messageOf(error)}`,
+  );
+  const load = loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
+  return [
+    `${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), Node ${process.version}, load average at start ${load}`,
+    `${server}, at ${new URL(config.serverUrl).host}`,
+  ];
+}
+
+function notes(config: TasksBenchConfig, buildNote: string): string[] {
+  return [
+    'MB = 10^6 bytes. Ratios are Taskyard ÷ reference (for the wall row: psql time ÷ Taskyard time).',
+    buildNote,
+    'Everything runs on one machine: the bench client, the service and PostgreSQL share the CPUs ' +
+      '(see the CPU lines: "other" is machine CPU used by none of the three, e.g. other jobs).',
+    'echo: tasks/s counts tasks created and seen succeeded by their client per second of the ' +
+      'measured phase. PostgreSQL serializes the commits of transactions that NOTIFY (a lock held ' +
+      'through the commit and its WAL flush), so the pgbench INSERT+NOTIFY rate is the ceiling of ' +
+      'task creations, each of which NOTIFYs in its own transaction; claims and completions, batched ' +
+      'by the worker, add fewer. The bare node:http figure is what one Node process answers with no ' +
+      'framework to the same client loops (whichever of the two saturates first bounds it; see its ' +
+      'CPU line): the HTTP ceiling for the 1 POST + ~2 GETs of each task.',
+    'upload and cp both read the input from the page cache (it was just written) and write to the ' +
+      'page cache; neither fsyncs. The service also hashes (sha256) and parses multipart.',
+    'csv.import: rows/s is from the task\'s "started" to its "succeeded" event (server clock); the ' +
+      'psql figure is wall clock of the whole psql process (start-up included). Both COPY in one ' +
+      'transaction; csv.import also converts and checks each value in Node.',
+    ...(config.cpuProfileDir
+      ? [`CPU profiles of the service processes: ${config.cpuProfileDir}`]
+      : []),
+    ...(config.serviceNodeArgs.length > 0
+      ? [`service node arguments: ${config.serviceNodeArgs.join(' ')}`]
+      : []),
+  ];
+}
+
+async function main(): Promise<void> {
+  const config = loadTasksConfig();
+  const buildNote = await build(config);
+  const workDir = await mkdtemp(path.join(tmpdir(), 'taskyard-bench-tasks-'));
+  const results: TasksResults = {};
+  let machine: string[] = [];
+  try {
+    machine = await machineLines(config);
+    print(['Taskyard tasks benchmark']);
+    section('Machine', machine);
+    section('Settings', settingsLines(config, workDir));
+    if (config.scenarios.includes('echo')) {
+      results.echo = await attempt('echo', () => echoScenario(config, workDir));
+    }
+    if (config.scenarios.includes('upload')) {
+      results.upload = await attempt('upload', () => uploadScenario(config, workDir));
+    }
+    if (config.scenarios.includes('csv')) {
+      results.csv = await attempt('csv', () => csvScenario(config, workDir));
+    }
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+
+  const rows = resultRows(results, config);
+  print(['', textTable(rows)]);
+  section('Details', detailLines(results));
+  section('Service warnings and errors (first lines)', serviceLog);
+  section('Notes', notes(config, buildNote));
+
+  print([
+    '',
+    '--- markdown summary ---',
+    '',
+    '### Tasks benchmark',
+    '',
+    ...machine.map((line) => `- ${line}`),
+    ...settingsLines(config, '<tmp>').map((line) => `- ${line.trim()}`),
+    '',
+    markdownTable(rows),
+    '',
+    ...detailLines(results).map((line) => `- ${line}`),
+  ]);
+  if (rows.some((row) => row.taskyard === 'failed')) process.exitCode = 1;
+}
+
+try {
+  await main();
+} catch (error) {
+  console.error(error);
+  process.exitCode = 1;
+}
