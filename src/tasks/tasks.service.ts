@@ -11,6 +11,7 @@ import { type FieldError, validationProblem } from '../http/validation.js';
 import type { Job } from '../jobs/job.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { ProcessorRegistry } from './processor-registry.js';
+import { CreateBatcher } from './task-create-batcher.js';
 import { FINISHED_STATUSES, TASK_JOB_PREFIX, type TaskRow } from './task.js';
 import { type CheckedTaskSpec, checkTaskSpec, type TaskSpec } from './task-spec.js';
 import { TaskEventsListener } from './task-events.listener.js';
@@ -30,6 +31,13 @@ export interface UploadedFile {
   mediaType: string;
 }
 
+/** A task to write: its checked spec, and for a batch child its parent and manifest line. */
+interface NewTask {
+  tenant: string;
+  spec: CheckedTaskSpec;
+  parent?: { id: string; line: number };
+}
+
 /** Thrown inside a transaction to roll it back when an idempotent create finds its earlier task. */
 class Replayed extends Error {
   constructor(readonly task: TaskRow) {
@@ -40,18 +48,31 @@ class Replayed extends Error {
 /** Creating tasks, finding one, and acting on it; listings are TaskQueriesService's. */
 @Injectable()
 export class TasksService {
+  private readonly batcher: CreateBatcher<NewTask, TaskRow>;
+
   constructor(
     private readonly tasks: TasksRepository,
     private readonly processors: ProcessorRegistry,
     private readonly jobs: JobsService,
     private readonly files: FilesService,
     private readonly events: TaskEventsListener,
-  ) {}
+  ) {
+    this.batcher = new CreateBatcher((items) =>
+      inTransaction(this.tasks.pool, async (tx) => {
+        const rows = await this.insertMany(tx, items);
+        return rows.map((row) => row ?? failed('a task of the batch was not inserted'));
+      }),
+    );
+  }
 
   /** JSON: a payload, or the id of a file uploaded before. */
   async create(caller: Caller, spec: TaskSpec, idempotencyKey?: string): Promise<CreatedTask> {
     const checked = await this.check(spec, false);
     if (checked.fileId) await this.checkInputFile(caller, checked);
+    if (!idempotencyKey) {
+      const task = await this.batcher.add({ tenant: caller.tenant, spec: checked });
+      return { task, created: true };
+    }
     try {
       return await inTransaction(this.tasks.pool, (tx) =>
         this.insert(tx, caller.tenant, checked, { fileId: checked.fileId, idempotencyKey }),
@@ -97,26 +118,44 @@ export class TasksService {
     children: { line: number; spec: CheckedTaskSpec }[],
   ): Promise<number> {
     return inTransaction(this.tasks.pool, async (tx) => {
-      const ids = children.map(() => randomUUID());
-      const jobs = await this.jobs.enqueueMany(
-        children.map(({ line, spec }, i) => ({
-          ...this.jobSpec(spec, ids[i]),
-          idempotencyKey: `task-child:${parent.id}:${line}`,
-        })),
-        { tx },
-      );
-      const inserted = await this.tasks.insert(
+      const rows = await this.insertMany(
         tx,
-        children.map(({ line, spec }, i) => ({
-          ...this.taskRow(parent.tenant, spec, ids[i], jobs[i]),
-          input_file_id: spec.fileId ?? null,
-          parent_id: parent.id,
-          parent_line: line,
+        children.map(({ line, spec }) => ({
+          tenant: parent.tenant,
+          spec,
+          parent: { id: parent.id, line },
         })),
       );
-      await this.tasks.addChildren(tx, parent.id, inserted.length);
-      return inserted.length;
+      const inserted = rows.filter(Boolean).length;
+      await this.tasks.addChildren(tx, parent.id, inserted);
+      return inserted;
     });
+  }
+
+  /**
+   * Jobs, then tasks with their `created` events, in the caller's transaction. A batch child whose
+   * line was done before is skipped (undefined in its place): its job is found by its key.
+   */
+  private async insertMany(tx: Db, items: NewTask[]): Promise<(TaskRow | undefined)[]> {
+    const ids = items.map(() => randomUUID());
+    const jobs = await this.jobs.enqueueMany(
+      items.map((item, i) => ({
+        ...this.jobSpec(item.spec, ids[i] ?? ''),
+        idempotencyKey: item.parent && `task-child:${item.parent.id}:${item.parent.line}`,
+      })),
+      { tx },
+    );
+    const inserted = await this.tasks.insert(
+      tx,
+      items.map((item, i) => ({
+        ...this.taskRow(item.tenant, item.spec, ids[i] ?? '', jobs[i]),
+        input_file_id: item.spec.fileId ?? null,
+        parent_id: item.parent?.id ?? null,
+        parent_line: item.parent?.line ?? null,
+      })),
+    );
+    const byId = new Map(inserted.map((row) => [row.id, row]));
+    return ids.map((id) => byId.get(id));
   }
 
   /** A batch line: its spec checked, and its file (if any) one of the tenant's. */
@@ -319,6 +358,10 @@ function checkMediaType(spec: CheckedTaskSpec, mediaType: string, field: string)
       extensions: { field, mediaType, accepted },
     });
   }
+}
+
+function failed(message: string): never {
+  throw new Error(message);
 }
 
 function conflict(detail: string): ProblemException {
