@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import request from 'supertest';
 import { isPostgresProcess } from '../../src/database/processes.js';
 import { listeningPort, spawnService, type ServiceProcess } from '../support/service-process.js';
@@ -78,7 +80,55 @@ describe('the embedded PostgreSQL', () => {
     service.child.kill('SIGINT');
     expect((await service.exited).code).toBe(0);
   });
+
+  it('printed one admin key at the first start only; the keys CLI shares the running server', async () => {
+    const firstStart = running[0]?.lines.join('\n') ?? '';
+    const announced = /admin key was created\. Keep it, it is not shown again: (ty_[\w-]{43})/.exec(
+      firstStart,
+    );
+    expect(announced).not.toBeNull();
+    expect(running.slice(1).some((s) => s.lines.join('\n').includes('admin key was created'))).toBe(
+      false,
+    );
+
+    const service = start();
+    const port = await listeningPort(service);
+    const api = request(`http://127.0.0.1:${port}`);
+    await api
+      .get('/api/v1/admin/keys')
+      .set('Authorization', `Bearer ${announced?.[1]}`)
+      .expect(200);
+    const server = await postmasterPid();
+
+    const cli = await runKeysCli(['create', '--tenant', 'acme', '--name', 'cli'], dataDir);
+    expect(cli.code).toBe(0);
+    const key = cli.stdout.trimEnd().split('\n').at(-1) ?? '';
+    expect(key).toMatch(/^ty_[\w-]{43}$/);
+    // Same server, still up after the command: it was shared, not started or stopped.
+    expect(await postmasterPid()).toBe(server);
+    expect(isPostgresProcess(server)).toBe(true);
+    const listed = await api.get('/api/v1/tasks').set('Authorization', `Bearer ${key}`).expect(200);
+    expect(listed.body).toEqual({ items: [], nextCursor: null });
+    service.child.kill('SIGTERM');
+    expect((await service.exited).code).toBe(0);
+  });
 });
+
+/** `npm run keys -- …` as built, with only the settings a user would have. */
+function runKeysCli(
+  args: string[],
+  dataDir: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [fileURLToPath(new URL('../../dist/auth/keys-cli.js', import.meta.url)), ...args],
+      { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATA_DIR: dataDir } },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
+    );
+  });
+}
 
 describe('start-up with a bad setting', () => {
   it('exits non-zero with one message naming the variable', async () => {
