@@ -7,7 +7,7 @@ import { checkDeclaredLength, isMultipart, readMultipart } from '../files/multip
 import { ProblemException } from '../http/problem.js';
 import { validationProblem } from '../http/validation.js';
 import type { TaskSpec } from './task-spec.js';
-import { type CreatedTask, TasksService } from './tasks.service.js';
+import { type CreatedTask, TaskCreator } from './task-creator.js';
 
 const JSON_FIELDS = new Set(['type', 'payload', 'options', 'fileId']);
 const FORM_FIELDS = new Set(['type', 'options']);
@@ -17,7 +17,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 @Injectable()
 export class TaskCreationService {
   constructor(
-    private readonly tasks: TasksService,
+    private readonly tasks: TaskCreator,
     private readonly storage: BlobStorage,
     private readonly config: AppConfig,
   ) {}

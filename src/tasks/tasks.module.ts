@@ -8,6 +8,7 @@ import { SleepProcessor } from './processors/sleep.processor.js';
 import { TextAnalyzeProcessor } from './processors/text-analyze.processor.js';
 import { ProcessorRegistry } from './processor-registry.js';
 import { TaskCreationService } from './task-creation.service.js';
+import { TaskCreator } from './task-creator.js';
 import { TaskEventsListener } from './task-events.listener.js';
 import { TaskQueriesService } from './task-queries.service.js';
 import { TaskRunner } from './task-runner.js';
@@ -29,12 +30,13 @@ const BUILT_IN_PROCESSORS = [
   providers: [
     TasksRepository,
     TasksService,
+    TaskCreator,
     ProcessorRegistry,
     TaskRunner,
     TaskEventsListener,
     ...BUILT_IN_PROCESSORS,
   ],
-  exports: [TasksService, TasksRepository, TaskEventsListener, ProcessorRegistry],
+  exports: [TasksService, TaskCreator, TasksRepository, TaskEventsListener, ProcessorRegistry],
 })
 export class TasksModule {}
 

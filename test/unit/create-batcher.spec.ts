@@ -14,7 +14,7 @@ describe('CreateBatcher (group commit for task creates)', () => {
 
   it('takes creates that arrive during a write into the next batch', async () => {
     const batches: number[][] = [];
-    let release: () => void = () => undefined;
+    let release: (() => void) | undefined;
     const batcher = new CreateBatcher<number, number>(async (items) => {
       batches.push(items);
       if (batches.length === 1) await new Promise<void>((resolve) => (release = resolve));
@@ -23,7 +23,7 @@ describe('CreateBatcher (group commit for task creates)', () => {
     const first = batcher.add(1);
     await new Promise((resolve) => setImmediate(resolve));
     const later = [batcher.add(2), batcher.add(3)];
-    release();
+    release?.();
     expect(await Promise.all([first, ...later])).toEqual([1, 2, 3]);
     expect(batches).toEqual([[1], [2, 3]]);
   });

@@ -8,7 +8,7 @@ import {
   type TaskProcessorHandler,
 } from '../task-processor.decorator.js';
 import type { CheckedTaskSpec, TaskSpec } from '../task-spec.js';
-import { TasksService } from '../tasks.service.js';
+import { TaskCreator } from '../task-creator.js';
 import { decodeText } from './text-input.js';
 
 const MAX_CHILDREN = 100_000;
@@ -30,7 +30,7 @@ type Line = { line: number; spec: CheckedTaskSpec };
   mediaTypes: ['application/x-ndjson', 'application/json', 'text/plain'],
 })
 export class BatchProcessor implements TaskProcessorHandler {
-  constructor(private readonly tasks: TasksService) {}
+  constructor(private readonly tasks: TaskCreator) {}
 
   async process(task: TaskContext): Promise<{ children: number }> {
     const errors: string[] = [];
