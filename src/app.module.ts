@@ -7,6 +7,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { FilesApiModule } from './files/files.module.js';
+import { GatewayModule } from './gateway/gateway.module.js';
 import { JobsAdminModule } from './jobs/admin.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
@@ -19,7 +20,13 @@ import { WorkerModule } from './worker/worker.module.js';
 export const API_PREFIX = 'api/v1';
 
 /** Feature modules whose controllers serve under API_PREFIX (none of them owns the prefix). */
-const API_MODULES: Type[] = [AuthModule, FilesApiModule, TasksApiModule, JobsAdminModule];
+const API_MODULES: Type[] = [
+  AuthModule,
+  FilesApiModule,
+  TasksApiModule,
+  JobsAdminModule,
+  GatewayModule,
+];
 
 /** Modules tests add: `api` ones are mounted under the prefix, `providers` ones (e.g. job handlers) beside. */
 export interface AppExtraModules {

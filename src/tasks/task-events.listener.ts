@@ -12,6 +12,9 @@ export const TASK_EVENTS_CHANNEL = 'taskyard_task_events';
 
 type Waiter = (seq: number | undefined) => void;
 
+/** Hears every task event of the cluster: `(taskId, seq)`, or `(undefined)` after a reconnection. */
+export type EventSubscriber = (taskId: string | undefined, seq?: number) => void;
+
 /**
  * Hears every task event of the cluster, whichever process wrote it, on one connection, and tells
  * the waiters of this process (long polls) which task moved on.
@@ -20,6 +23,7 @@ type Waiter = (seq: number | undefined) => void;
 export class TaskEventsListener implements OnApplicationBootstrap, OnApplicationShutdown {
   private listener?: PgListener;
   private readonly waiters = new Map<string, Set<Waiter>>();
+  private readonly subscribers = new Set<EventSubscriber>();
 
   constructor(
     private readonly config: AppConfig,
@@ -75,15 +79,24 @@ export class TaskEventsListener implements OnApplicationBootstrap, OnApplication
     return { promise, cancel };
   }
 
+  /** Every event from now on, for the gateway; returns the unsubscribe function. */
+  onEvent(subscriber: EventSubscriber): () => void {
+    this.subscribers.add(subscriber);
+    return () => this.subscribers.delete(subscriber);
+  }
+
   private dispatch(payload: string): void {
     const separator = payload.lastIndexOf(':');
-    const set = this.waiters.get(payload.slice(0, separator));
-    if (!set) return;
+    const taskId = payload.slice(0, separator);
     const seq = Number(payload.slice(separator + 1));
+    for (const subscriber of this.subscribers) subscriber(taskId, seq);
+    const set = this.waiters.get(taskId);
+    if (!set) return;
     for (const waiter of set) waiter(seq);
   }
 
   private wakeAll(): void {
+    for (const subscriber of this.subscribers) subscriber(undefined);
     for (const set of this.waiters.values()) for (const waiter of set) waiter(undefined);
   }
 }

@@ -131,6 +131,20 @@ export class TasksRepository {
     return rows;
   }
 
+  /** A task's events after a seq, with its tenant: what the live feed sends. */
+  async eventsWithTenant(
+    taskId: string,
+    afterSeq: number,
+    limit = 1000,
+  ): Promise<(TaskEventRow & { tenant: string })[]> {
+    const { rows } = await this.pool.query<TaskEventRow & { tenant: string }>(
+      `SELECT e.*, t.tenant FROM task_events e JOIN tasks t ON t.id = e.task_id
+       WHERE e.task_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3`,
+      [taskId, afterSeq, limit],
+    );
+    return rows;
+  }
+
   /** False when the attempt is no longer the task's current one. */
   async writeProgress(id: string, attempt: number, progress: TaskProgress): Promise<boolean> {
     const json = JSON.stringify(progress);

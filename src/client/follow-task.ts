@@ -1,0 +1,97 @@
+import { io, type Socket } from 'socket.io-client';
+
+/** One event of a task, as the `/tasks` namespace sends it. */
+export interface TaskEvent {
+  taskId: string;
+  seq: number;
+  kind: string;
+  at: string;
+  data: unknown;
+}
+
+const FINAL_KINDS = new Set(['succeeded', 'failed', 'cancelled']);
+
+export class FollowTaskError extends Error {
+  constructor(
+    message: string,
+    readonly problem?: unknown,
+  ) {
+    super(message);
+    this.name = 'FollowTaskError';
+  }
+}
+
+/**
+ * Follows one task over Socket.IO: yields its events in seq order, from the first (or after
+ * `afterSeq`) until it ends. After a dropped connection it reconnects and resumes after the last
+ * seq it yielded, so no event is skipped or repeated.
+ *
+ *     for await (const event of followTask('http://localhost:3000', key, taskId)) { … }
+ */
+export async function* followTask(
+  url: string,
+  apiKey: string,
+  taskId: string,
+  options: { afterSeq?: number; signal?: AbortSignal } = {},
+): AsyncGenerator<TaskEvent> {
+  let lastSeq = options.afterSeq ?? 0;
+  const buffered: TaskEvent[] = [];
+  let wake: (() => void) | undefined;
+  let failure: FollowTaskError | undefined;
+  const socket: Socket = io(`${url.replace(/\/$/, '')}/tasks`, {
+    auth: { token: apiKey },
+    transports: ['websocket'],
+  });
+  const nudge = (): void => wake?.();
+  socket.on('task.event', (event: TaskEvent) => {
+    if (event.taskId !== taskId || event.seq <= lastSeq) return;
+    buffered.push(event);
+    nudge();
+  });
+  // On every (re)connection: subscribe again from the last seq handed out.
+  socket.on('connect', () => {
+    socket
+      .emitWithAck('subscribe', { taskId, afterSeq: lastSeq })
+      .then((ack: { ok: boolean; error?: { detail?: string } }) => {
+        if (!ack.ok)
+          failure = new FollowTaskError(ack.error?.detail ?? 'subscribe refused', ack.error);
+        nudge();
+      }, nudge);
+  });
+  socket.on('disconnect', (reason) => {
+    // The server ended the session (a restart, a revoked key): try again; a refusal ends it.
+    if (reason === 'io server disconnect') socket.connect();
+  });
+  socket.on('connect_error', (error: Error & { data?: { detail?: string } }) => {
+    // Refused by the server (a bad key): retrying will not help.
+    if (error.data) failure = new FollowTaskError(error.data.detail ?? error.message, error.data);
+    nudge();
+  });
+  const onAbort = (): void => {
+    failure = new FollowTaskError('aborted');
+    nudge();
+  };
+  options.signal?.addEventListener('abort', onAbort);
+  try {
+    for (;;) {
+      const event = buffered.shift();
+      if (event) {
+        // Events of one task arrive in order; a seq jump is never skipped over silently.
+        if (event.seq !== lastSeq + 1) {
+          buffered.length = 0;
+          socket.disconnect().connect();
+          continue;
+        }
+        lastSeq = event.seq;
+        yield event;
+        if (FINAL_KINDS.has(event.kind)) return;
+        continue;
+      }
+      if (failure) throw failure;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    socket.close();
+  }
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { ApiKeysModule } from '../auth/api-keys.module.js';
+import { TasksModule } from '../tasks/tasks.module.js';
+import { GatewayMetrics } from './gateway.metrics.js';
+import { TasksGateway } from './tasks.gateway.js';
+
+/** Live task events over Socket.IO, for API roles. */
+@Module({
+  imports: [ApiKeysModule, TasksModule],
+  providers: [TasksGateway, GatewayMetrics],
+})
+export class GatewayModule {}
