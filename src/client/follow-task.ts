@@ -7,6 +7,8 @@ export interface TaskEvent {
   kind: string;
   at: string;
   data: unknown;
+  /** On a progress event merged for a client that could not keep up: the first seq it stands for. */
+  replaces?: number;
 }
 
 const FINAL_KINDS = new Set(['succeeded', 'failed', 'cancelled']);
@@ -77,7 +79,8 @@ export async function* followTask(
       const event = buffered.shift();
       if (event) {
         // Events of one task arrive in order; a seq jump is never skipped over silently.
-        if (event.seq !== lastSeq + 1) {
+        const continues = event.seq === lastSeq + 1 || (event.replaces ?? event.seq) <= lastSeq + 1;
+        if (!continues) {
           buffered.length = 0;
           socket.disconnect().connect();
           continue;

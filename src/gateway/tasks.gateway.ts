@@ -15,9 +15,10 @@ import type { Caller } from '../auth/api-key.js';
 import { ApiKeysService } from '../auth/api-keys.service.js';
 import { flattenValidationErrors } from '../http/validation.js';
 import { TaskEventsListener } from '../tasks/task-events.listener.js';
-import { type TaskEventView, toEventView } from '../tasks/task.js';
+import { toEventView } from '../tasks/task.js';
 import { TasksRepository } from '../tasks/tasks.repository.js';
 import { GatewayMetrics } from './gateway.metrics.js';
+import { type DeliveredEvent, ProgressHold } from './progress-hold.js';
 import { SubscribeDto } from './gateway.dto.js';
 import { type FeedClient, TaskEventFeed } from './task-event-feed.js';
 
@@ -25,6 +26,8 @@ import { type FeedClient, TaskEventFeed } from './task-event-feed.js';
 export const TASK_EVENT = 'task.event';
 /** How often connected keys are checked again: a revoked key is dropped within this time. */
 const REVOCATION_SWEEP_MS = 5_000;
+/** Packets waiting on a client's connection past which its progress events are merged. */
+const MAX_UNSENT_PACKETS = 64;
 
 type Ack = { ok: true; replayed?: number } | { ok: false; error: Record<string, unknown> };
 
@@ -139,19 +142,32 @@ export class TasksGateway
         ),
       });
     }
+    // Events sent since the connection last drained (wrote out everything it had).
+    let unsent = 0;
+    const hold = new ProgressHold(
+      (event) => {
+        unsent++;
+        this.emit(socket, event);
+      },
+      () => unsent >= MAX_UNSENT_PACKETS,
+    );
+    socket.conn.on('drain', () => {
+      unsent = 0;
+      hold.drain();
+    });
     const feed: FeedClient = {
       tenant: caller.tenant,
       admin: caller.role === 'admin',
       lastSent: new Map(),
       tasks: new Set(),
       all: false,
-      send: (event) => this.emit(socket, event),
+      send: (event) => hold.deliver(event),
     };
     const state: SocketState = { caller, key, feed };
     socket.data = state;
   }
 
-  private emit(socket: Socket, event: TaskEventView): void {
+  private emit(socket: Socket, event: DeliveredEvent): void {
     socket.emit(TASK_EVENT, event);
     this.metrics.eventsEmitted.inc();
     this.metrics.emitDelay.observe(Math.max(0, Date.now() - new Date(event.at).getTime()) / 1000);

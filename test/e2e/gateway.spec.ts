@@ -4,6 +4,7 @@ import { followTask, type TaskEvent } from '../../src/client/follow-task.js';
 import { TasksGateway } from '../../src/gateway/tasks.gateway.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { ADMIN, createUserKey } from '../support/auth.js';
+import { FloodProcessorModule } from '../support/flood-processor.js';
 import { connectTasks, type TestSocket } from '../support/sockets.js';
 import { createTask, taskEvents, waitForTask } from '../support/tasks.js';
 import { waitFor } from '../support/wait.js';
@@ -29,7 +30,10 @@ describe('live task events over Socket.IO (/tasks)', () => {
     return client;
   };
   beforeAll(async () => {
-    testApp = await startTestApp({ env: { JOBS_POLL_INTERVAL_MS: '100' } });
+    testApp = await startTestApp({
+      env: { JOBS_POLL_INTERVAL_MS: '100' },
+      modules: [FloodProcessorModule],
+    });
     acme = await createUserKey(testApp.baseUrl, 'acme');
     globex = await createUserKey(testApp.baseUrl, 'globex');
   });
@@ -144,6 +148,29 @@ describe('live task events over Socket.IO (/tasks)', () => {
       expect(ack).toMatchObject({ ok: false, error: { status: 422 } });
     }
     expect(client.socket.connected).toBe(true);
+  });
+
+  it('turns a flood of progress calls into a few events a second, all delivered in order', async () => {
+    const client = await connect(acme);
+    expect(await client.subscribe({ all: true })).toEqual({ ok: true });
+    const heapBefore = process.memoryUsage().heapUsed;
+    const task = await createTask(testApp.baseUrl, acme, {
+      type: 'test.flood',
+      payload: { calls: 2_000_000, ms: 2000 },
+    });
+    const done = await waitForTask(testApp.baseUrl, acme, task.id, ['succeeded'], 30_000);
+    expect(done.result).toEqual({ calls: 2_000_000 });
+    await ended(client, task.id);
+    const log = await taskEvents(testApp.baseUrl, acme, task.id);
+    const progress = log.filter((e) => e.kind === 'progress');
+    const seconds = (Date.parse(done.finishedAt ?? '') - Date.parse(done.startedAt ?? '')) / 1000;
+    // At most one write per 250 ms, however many calls.
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.length).toBeLessThanOrEqual(Math.ceil(seconds * 4) + 2);
+    expect(client.events.filter((e) => e.taskId === task.id).map((e) => e.seq)).toEqual(
+      log.map((e) => e.seq),
+    );
+    expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(100 * 1024 * 1024);
   });
 
   it('brings the end of one busy task to 200 clients', async () => {
