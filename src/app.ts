@@ -3,11 +3,9 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
-import { DataSource } from 'typeorm';
 import type { Logger as PinoLogger } from 'pino';
 import { type AppExtraModules, AppModule } from './app.module.js';
 import { AppConfig } from './config/app-config.js';
-import { poolOf } from './database/db.js';
 import { PostgresIoAdapter } from './gateway/postgres-io.adapter.js';
 import { createValidationPipe } from './http/validation.js';
 import { requestIdMiddleware } from './logging/request-id.js';
@@ -37,7 +35,7 @@ export async function createApp(
   app.useBodyParser('json', { limit: '1mb' });
   app.useGlobalPipes(createValidationPipe());
   if (config.runsApi) {
-    app.useWebSocketAdapter(new PostgresIoAdapter(app, poolOf(app.get(DataSource))));
+    app.useWebSocketAdapter(new PostgresIoAdapter(app, config.database.url ?? '', rootLogger));
   }
   if (config.docsEnabled && config.runsApi) mountOpenApi(app);
   return app;
