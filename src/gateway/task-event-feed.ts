@@ -1,6 +1,8 @@
 import type { TaskEventView } from '../tasks/task.js';
 
 const FINAL_KINDS = new Set(['succeeded', 'failed', 'cancelled']);
+/** How many events the reader answers at most per call. */
+export const READ_PAGE = 1000;
 
 /** One connected client's subscriptions, as the feed keeps them. */
 export interface FeedClient {
@@ -95,11 +97,23 @@ export class TaskEventFeed {
     return next;
   }
 
+  /** The reader answers in pages: read on while pages come back full. */
+  private async readAll(taskId: string, afterSeq: number): Promise<FeedEvent[]> {
+    const events: FeedEvent[] = [];
+    for (let from = afterSeq; ;) {
+      const page = await this.read(taskId, from);
+      events.push(...page);
+      const last = page.at(-1);
+      if (page.length < READ_PAGE || !last) return events;
+      from = last.seq;
+    }
+  }
+
   private async deliver(taskId: string): Promise<void> {
     const clients = [...(this.byTask.get(taskId) ?? []), ...this.following];
     const froms = clients.map((c) => c.lastSent.get(taskId)).filter((s) => s !== undefined);
     if (froms.length === 0) return;
-    const events = await this.read(taskId, Math.min(...froms));
+    const events = await this.readAll(taskId, Math.min(...froms));
     const tenant = events[0]?.tenant;
     for (const client of new Set(clients)) {
       const explicit = client.tasks.has(taskId);

@@ -20,7 +20,7 @@ import { TasksRepository } from '../tasks/tasks.repository.js';
 import { GatewayMetrics } from './gateway.metrics.js';
 import { type DeliveredEvent, ProgressHold } from './progress-hold.js';
 import { SubscribeDto } from './gateway.dto.js';
-import { type FeedClient, TaskEventFeed } from './task-event-feed.js';
+import { type FeedClient, READ_PAGE, TaskEventFeed } from './task-event-feed.js';
 
 /** The one server event: `task.event` with `{taskId, seq, kind, at, data}`. */
 export const TASK_EVENT = 'task.event';
@@ -57,7 +57,7 @@ export class TasksGateway
     private readonly metrics: GatewayMetrics,
   ) {
     this.feed = new TaskEventFeed(async (taskId, afterSeq) =>
-      (await this.tasks.eventsWithTenant(taskId, afterSeq)).map((row) => ({
+      (await this.tasks.eventsWithTenant(taskId, afterSeq, READ_PAGE)).map((row) => ({
         ...toEventView(row),
         tenant: row.tenant,
       })),

@@ -41,6 +41,24 @@ describe('ProgressCoalescer', () => {
     expect(written.length).toBeGreaterThan(0);
   });
 
+  it('merges what arrives during a slow write into the next one, instead of queueing writes', async () => {
+    const written: number[] = [];
+    const coalescer = new ProgressCoalescer<number>(async (value) => {
+      await sleep(60);
+      written.push(value);
+    }, 5);
+    for (let i = 1; i <= 20; i++) {
+      coalescer.update(i);
+      await sleep(10);
+    }
+    await sleep(150);
+    await coalescer.close();
+    // About one write per 60 ms over 200 ms, each with the latest value, the last one included.
+    expect(written.length).toBeLessThanOrEqual(5);
+    expect(written.at(-1)).toBe(20);
+    expect([...written].sort((a, b) => a - b)).toEqual(written);
+  });
+
   it('keeps going after a failed write', async () => {
     const written: number[] = [];
     const coalescer = new ProgressCoalescer<number>(async (value) => {
