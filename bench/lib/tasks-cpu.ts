@@ -5,7 +5,7 @@ import { cpus } from 'node:os';
 const TICKS_PER_S = 100;
 
 /** utime + stime (+ cutime + cstime: children it has waited for) of a process, in ticks. */
-function processTicks(pid: number | 'self', withChildren: boolean): number | undefined {
+export function processTicks(pid: number | 'self', withChildren: boolean): number | undefined {
   let stat: string;
   try {
     stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
