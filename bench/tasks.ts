@@ -18,7 +18,6 @@ import {
   detailLines,
   type EchoOutcome,
   markdownTable,
-  type Outcome,
   resultRows,
   type TasksResults,
   textTable,
@@ -39,36 +38,12 @@ import {
   syncDisks,
 } from './lib/tasks-upload.js';
 
+import { attempt, messageOf, print, progressLog, section } from './lib/console.js';
+
 const run = promisify(execFile);
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
-function print(lines: string[] = []): void {
-  for (const line of lines) console.log(line);
-}
-
-function section(title: string, lines: string[]): void {
-  if (lines.length === 0) return;
-  print(['', `${title}:`, ...lines.map((line) => `  ${line}`)]);
-}
-
-function progress(line: string): void {
-  console.error(`[bench:tasks ${new Date().toISOString().slice(11, 19)}] ${line}`);
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message.split('\n')[0] : String(error);
-}
-
-async function attempt<T>(what: string, measure: () => Promise<T>): Promise<Outcome<T>> {
-  try {
-    return { ok: true, value: await measure() };
-  } catch (error) {
-    progress(
-      `${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-    );
-    return { ok: false, error: messageOf(error) };
-  }
-}
+const progress = progressLog('bench:tasks');
 
 /** Service warnings and errors (LOG_LEVEL=warn), kept for the notes. */
 const serviceLog: string[] = [];
@@ -256,13 +231,13 @@ async function main(): Promise<void> {
     section('Machine', machine);
     section('Settings', settingsLines(config, workDir));
     if (config.scenarios.includes('echo')) {
-      results.echo = await attempt('echo', () => echoScenario(config, workDir));
+      results.echo = await attempt(progress, 'echo', () => echoScenario(config, workDir));
     }
     if (config.scenarios.includes('upload')) {
-      results.upload = await attempt('upload', () => uploadScenario(config, workDir));
+      results.upload = await attempt(progress, 'upload', () => uploadScenario(config, workDir));
     }
     if (config.scenarios.includes('csv')) {
-      results.csv = await attempt('csv', () => csvScenario(config, workDir));
+      results.csv = await attempt(progress, 'csv', () => csvScenario(config, workDir));
     }
   } finally {
     await rm(workDir, { recursive: true, force: true });

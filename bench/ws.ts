@@ -10,7 +10,6 @@ import { promisify } from 'node:util';
 import { describeServer } from './lib/databases.js';
 import { formatCount, formatSettings } from './lib/format.js';
 import { measurePgbenchCeiling } from './lib/pgbench.js';
-import type { Outcome } from './lib/tasks-report.js';
 import {
   dataDirOf,
   type ServiceSettings,
@@ -30,36 +29,12 @@ import {
 } from './lib/ws-report.js';
 import { bareSource, type FeedSource, taskyardSource } from './lib/ws-sources.js';
 
+import { attempt, messageOf, print, progressLog, section } from './lib/console.js';
+
 const run = promisify(execFile);
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
-function print(lines: string[] = []): void {
-  for (const line of lines) console.log(line);
-}
-
-function section(title: string, lines: string[]): void {
-  if (lines.length === 0) return;
-  print(['', `${title}:`, ...lines.map((line) => `  ${line}`)]);
-}
-
-function progress(line: string): void {
-  console.error(`[bench:ws ${new Date().toISOString().slice(11, 19)}] ${line}`);
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message.split('\n')[0] : String(error);
-}
-
-async function attempt<T>(what: string, measure: () => Promise<T>): Promise<Outcome<T>> {
-  try {
-    return { ok: true, value: await measure() };
-  } catch (error) {
-    progress(
-      `${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-    );
-    return { ok: false, error: messageOf(error) };
-  }
-}
+const progress = progressLog('bench:ws');
 
 /** Service warnings and errors (LOG_LEVEL=warn), kept for the notes. */
 const serviceLog: string[] = [];
@@ -99,7 +74,7 @@ async function measurePair<T>(
     serviceLog.push(...service.lines.slice(0, 20).map((line) => `${name}: ${line}`));
   }
   progress(`${name}: bare Socket.IO reference`);
-  const reference = await attempt(`${name} reference`, async () => {
+  const reference = await attempt(progress, `${name} reference`, async () => {
     const bare = await bareSource();
     try {
       return await measure(bare);
@@ -132,7 +107,7 @@ async function measureAll(config: WsBenchConfig, workDir: string): Promise<WsRes
         socketsPerProcess: perProcess,
       };
       progress(`latency: ${formatCount(clients)} clients, each following its own sleep task`);
-      const outcome = await attempt(`latency ${clients}`, () =>
+      const outcome = await attempt(progress, `latency ${clients}`, () =>
         measurePair(config, workDir, `latency-${clients}`, (source) => measureFollow(source, plan)),
       );
       results.latency.push({ clients, outcome });
@@ -150,7 +125,7 @@ async function measureAll(config: WsBenchConfig, workDir: string): Promise<WsRes
         socketsPerProcess: perProcess,
       };
       progress(`fan-out: ${formatCount(clients)} clients, ${modeLabel(mode, tasks)}`);
-      const outcome = await attempt(`fan-out ${mode}`, () =>
+      const outcome = await attempt(progress, `fan-out ${mode}`, () =>
         measurePair(config, workDir, `fanout-${mode}`, (source) => measureFollow(source, plan)),
       );
       results.fanout.push({ mode, clients, tasks, outcome });
@@ -159,7 +134,7 @@ async function measureAll(config: WsBenchConfig, workDir: string): Promise<WsRes
   if (config.scenarios.includes('idle')) {
     const clients = config.idleClients;
     progress(`idle: ${formatCount(clients)} clients`);
-    const outcome = await attempt('idle', () =>
+    const outcome = await attempt(progress, 'idle', () =>
       measurePair(config, workDir, 'idle', (source) =>
         measureIdle(source, clients, perProcess, config.settleMs),
       ),
