@@ -1,21 +1,25 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common';
-import type { Request, Response } from 'express';
-import { PinoLogger } from 'nestjs-pino';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { Express, Request, Response } from 'express';
+import { ContextLogger, InjectLogger } from '../logging/logger.js';
+import { methodNotAllowedFor } from './method-not-allowed.js';
 import { toProblem } from './to-problem.js';
 
 /** Every HTTP error leaves as RFC 9457 `application/problem+json`, internals never included. */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
-  constructor(private readonly logger: PinoLogger) {
-    logger.setContext(ProblemDetailsFilter.name);
-  }
+  constructor(
+    @InjectLogger('http') private readonly logger: ContextLogger,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {}
 
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
+    const express = this.adapterHost.httpAdapter.getInstance<Express>();
     const { problem, headers, unexpected } = toProblem(
-      error,
+      methodNotAllowedFor(error, request, express) ?? error,
       request.originalUrl.split('?')[0] ?? '/',
     );
     if (typeof request.id === 'string') problem.requestId = request.id;
