@@ -1,16 +1,23 @@
 import { Public } from '../auth/auth.decorators.js';
-import { Controller, Get, Optional, ServiceUnavailableException } from '@nestjs/common';
 import {
-  HealthCheck,
+  Controller,
+  Get,
+  Header,
+  Optional,
+  Res,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import {
   HealthCheckService,
   MemoryHealthIndicator,
   TypeOrmHealthIndicator,
   type HealthCheckResult,
 } from '@nestjs/terminus';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { AppConfig } from '../config/app-config.js';
-import { ProblemException } from '../http/problem.js';
 import { WorkerHealthIndicator } from '../worker/worker.health.js';
+import { LivenessDto, ReadinessDto } from './health.dto.js';
 import { StorageHealthIndicator } from './storage.health.js';
 
 @ApiTags('health')
@@ -29,40 +36,48 @@ export class HealthController {
 
   /** The process is up and its event loop turns; touches nothing else. */
   @Get('live')
-  live(): { status: 'ok'; uptimeSeconds: number } {
+  @ApiOkResponse({ type: LivenessDto })
+  live(): LivenessDto {
     return { status: 'ok', uptimeSeconds: Math.round(process.uptime()) };
   }
 
-  /** Ready for traffic: database answers, DATA_DIR is writable with space left, heap under its ceiling. */
+  /**
+   * Ready for traffic: database answers, DATA_DIR is writable with space left, heap under its
+   * ceiling. A 503 sends the same report as a 200 (not a problem), so probes and dashboards read
+   * one shape. (Terminus's @HealthCheck() is not used: it documents a generic schema.)
+   */
   @Get('ready')
-  @HealthCheck()
-  async ready(): Promise<HealthCheckResult> {
+  @Header('Cache-Control', 'no-cache, no-store, must-revalidate')
+  @ApiOkResponse({ type: ReadinessDto, description: 'Every check is up.' })
+  @ApiServiceUnavailableResponse({
+    type: ReadinessDto,
+    description: 'A check is down (listed in `error`), or the process is shutting down.',
+  })
+  async ready(@Res({ passthrough: true }) response: Response): Promise<ReadinessDto> {
     const { health } = this.config;
     const worker = this.worker;
     try {
-      return await this.health.check([
-        () => this.database.pingCheck('database', { timeout: health.checkTimeoutMs }),
-        () => this.storage.check('storage'),
-        () => this.memory.checkHeap('heap', health.maxHeapBytes),
-        ...(worker ? [() => worker.check('worker')] : []),
-      ]);
+      return toReadiness(
+        await this.health.check([
+          () => this.database.pingCheck('database', { timeout: health.checkTimeoutMs }),
+          () => this.storage.check('storage'),
+          () => this.memory.checkHeap('heap', health.maxHeapBytes),
+          ...(worker ? [() => worker.check('worker')] : []),
+        ]),
+      );
     } catch (error) {
-      throw error instanceof ServiceUnavailableException ? notReady(error) : error;
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      response.status(503);
+      return toReadiness(error.getResponse() as HealthCheckResult);
     }
   }
 }
 
-function notReady(error: ServiceUnavailableException): ProblemException {
-  const result = error.getResponse() as HealthCheckResult;
-  const failing = Object.keys(result.error ?? {});
-  return new ProblemException({
-    status: 503,
-    slug: 'not-ready',
-    title: 'Not ready',
-    detail:
-      result.status === 'shutting_down'
-        ? 'The process is shutting down'
-        : `Failing checks: ${failing.join(', ')}`,
-    extensions: { checks: result.details },
-  });
+function toReadiness(result: HealthCheckResult): ReadinessDto {
+  return {
+    status: result.status === 'degraded' ? 'ok' : result.status,
+    info: result.info ?? {},
+    error: result.error ?? {},
+    details: result.details,
+  };
 }

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { adminQuery, createTestDatabase, type TestDatabase } from '../support/database.js';
+import { type OpenApiDocument, responseSchema, schemaErrors } from '../support/openapi.js';
 
 async function waitForStatus(
   baseUrl: string,
@@ -52,6 +53,36 @@ describe('health checks', () => {
       heap: { status: 'up' },
     });
     expect(response.body.details.storage.freeBytes).toBeGreaterThan(0);
+    expect(response.body.error).toEqual({});
+  });
+
+  it('sends with 200 and with 503 the one shape the OpenAPI document describes', async () => {
+    const document = (await request(testApp.baseUrl).get('/docs-json').expect(200))
+      .body as OpenApiDocument;
+    const ok = await request(testApp.baseUrl).get('/health/ready').expect(200);
+    const starved = await startTestApp({
+      database,
+      env: { ROLE: 'api', HEALTH_MIN_FREE_DISK_MB: '1000000000' },
+    });
+    try {
+      const failing = await request(starved.baseUrl).get('/health/ready').expect(503);
+      expect(Object.keys(failing.body).sort()).toEqual(Object.keys(ok.body).sort());
+      expect(Object.keys(ok.body).sort()).toEqual(['details', 'error', 'info', 'status']);
+      for (const [status, response] of [
+        ['200', ok],
+        ['503', failing],
+      ] as const) {
+        expect(response.headers['content-type']).toMatch(/^application\/json/);
+        expect(response.headers['cache-control']).toBe('no-cache, no-store, must-revalidate');
+        const schema = responseSchema(document, '/health/ready', 'get', status);
+        expect([status, schemaErrors(document, schema, response.body)]).toEqual([status, []]);
+      }
+      const live = await request(testApp.baseUrl).get('/health/live').expect(200);
+      const liveSchema = responseSchema(document, '/health/live', 'get', '200');
+      expect(schemaErrors(document, liveSchema, live.body)).toEqual([]);
+    } finally {
+      await starved.close();
+    }
   });
 
   it('answers 503 naming the database while it is unreachable, and recovers by itself', async () => {
@@ -59,13 +90,13 @@ describe('health checks', () => {
     try {
       const down = await waitForStatus(testApp.baseUrl, '/health/ready', 503);
       expect(down.status).toBe(503);
-      expect(down.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(down.body).toMatchObject({
-        type: 'urn:taskyard:problem:not-ready',
-        status: 503,
-        detail: 'Failing checks: database',
-        checks: { database: { status: 'down' }, storage: { status: 'up' } },
+        status: 'error',
+        info: { storage: { status: 'up' }, heap: { status: 'up' } },
+        error: { database: { status: 'down' } },
+        details: { database: { status: 'down' }, storage: { status: 'up' } },
       });
+      expect(Object.keys(down.body.error)).toEqual(['database']);
       await request(testApp.baseUrl).get('/health/live').expect(200);
     } finally {
       await adminQuery(`ALTER DATABASE ${database.name} WITH ALLOW_CONNECTIONS true`);
@@ -81,8 +112,9 @@ describe('health checks', () => {
     });
     try {
       const response = await request(starved.baseUrl).get('/health/ready').expect(503);
-      expect(response.body.detail).toBe('Failing checks: storage');
-      expect(response.body.checks.storage.message).toMatch(/bytes free, below the floor/);
+      expect(response.body.status).toBe('error');
+      expect(Object.keys(response.body.error)).toEqual(['storage']);
+      expect(response.body.error.storage.message).toMatch(/bytes free, below the floor/);
     } finally {
       await starved.close();
     }
@@ -95,7 +127,7 @@ describe('health checks', () => {
     });
     try {
       const response = await request(bloated.baseUrl).get('/health/ready').expect(503);
-      expect(response.body.detail).toBe('Failing checks: heap');
+      expect(Object.keys(response.body.error)).toEqual(['heap']);
     } finally {
       await bloated.close();
     }

@@ -1,0 +1,92 @@
+/** The part of OpenAPI 3 schemas this checker understands (what @nestjs/swagger emits for DTOs). */
+export interface SchemaObject {
+  $ref?: string;
+  type?: string;
+  enum?: unknown[];
+  properties?: Record<string, SchemaObject>;
+  required?: string[];
+  additionalProperties?: boolean | SchemaObject;
+  items?: SchemaObject;
+  nullable?: boolean;
+  allOf?: SchemaObject[];
+}
+
+export interface OpenApiDocument {
+  paths: Record<string, Record<string, { responses: Record<string, ResponseObject> }>>;
+  components?: { schemas?: Record<string, SchemaObject> };
+}
+
+interface ResponseObject {
+  content?: Record<string, { schema: SchemaObject }>;
+}
+
+/** The schema a document gives for one response, e.g. ('/health/ready', 'get', '503'). */
+export function responseSchema(
+  document: OpenApiDocument,
+  path: string,
+  method: string,
+  status: string,
+): SchemaObject {
+  const content = document.paths[path]?.[method]?.responses[status]?.content;
+  const schema = content?.['application/json']?.schema;
+  if (!schema) throw new Error(`${method} ${path} documents no JSON body for ${status}`);
+  return schema;
+}
+
+/**
+ * Where `value` departs from `schema`, as "path: what" lines. Objects are read as closed: a member
+ * the schema does not name is an error unless `additionalProperties` allows it, so an undocumented
+ * member shows up.
+ */
+export function schemaErrors(
+  document: OpenApiDocument,
+  schema: SchemaObject,
+  value: unknown,
+  at = '$',
+): string[] {
+  if (schema.$ref) {
+    const name = schema.$ref.replace('#/components/schemas/', '');
+    const target = document.components?.schemas?.[name];
+    return target ? schemaErrors(document, target, value, at) : [`${at}: unknown ${schema.$ref}`];
+  }
+  if (schema.allOf) return schema.allOf.flatMap((s) => schemaErrors(document, s, value, at));
+  if (value === null) return schema.nullable ? [] : [`${at}: null`];
+  if (schema.enum && !schema.enum.includes(value))
+    return [`${at}: ${JSON.stringify(value)} not in enum`];
+  const type = schema.type ?? (schema.properties ? 'object' : undefined);
+  if (type === 'object') return objectErrors(document, schema, value, at);
+  if (type === 'array') {
+    if (!Array.isArray(value)) return [`${at}: not an array`];
+    return value.flatMap((item, i) =>
+      schemaErrors(document, schema.items ?? {}, item, `${at}[${i}]`),
+    );
+  }
+  if (type === 'integer') return Number.isInteger(value) ? [] : [`${at}: not an integer`];
+  if (type && typeof value !== type) return [`${at}: ${typeof value}, not ${type}`];
+  return [];
+}
+
+function objectErrors(
+  document: OpenApiDocument,
+  schema: SchemaObject,
+  value: unknown,
+  at: string,
+): string[] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return [`${at}: not an object`];
+  }
+  const record = value as Record<string, unknown>;
+  const properties = schema.properties ?? {};
+  const errors = (schema.required ?? [])
+    .filter((name) => !(name in record))
+    .map((name) => `${at}.${name}: missing`);
+  for (const [name, member] of Object.entries(record)) {
+    const own = properties[name];
+    const extra = schema.additionalProperties;
+    if (own) errors.push(...schemaErrors(document, own, member, `${at}.${name}`));
+    else if (typeof extra === 'object')
+      errors.push(...schemaErrors(document, extra, member, `${at}.${name}`));
+    else if (extra !== true) errors.push(`${at}.${name}: not in the schema`);
+  }
+  return errors;
+}
