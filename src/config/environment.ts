@@ -114,7 +114,7 @@ export class Environment {
     message: 'must be a comma-separated list of media types, e.g. text/csv,text/plain',
   })
   UPLOAD_MEDIA_TYPES: string =
-    'text/csv,text/plain,text/markdown,application/json,application/x-ndjson,application/octet-stream';
+    'text/csv,text/tab-separated-values,text/plain,text/markdown,application/json,application/x-ndjson,application/vnd.ms-excel,application/octet-stream';
 
   @IsInt()
   @Min(1)

@@ -6,9 +6,11 @@ import { ProblemException } from '../http/problem.js';
 import type { ByteRange } from './blob-storage.js';
 import type { FileRow } from './files.repository.js';
 import type { FilesService } from './files.service.js';
+import { downloadContentType } from './media-types.js';
 
 /**
- * Streams a file's content with the headers a download needs: type, length, disposition, ETag
+ * Streams a file's content with the headers a download needs: type (with charset=utf-8 for a text
+ * artifact), length, disposition, ETag
  * (the sha256, strong since a blob never changes), conditional GET and a single byte range.
  */
 export async function sendFile(
@@ -21,7 +23,10 @@ export async function sendFile(
   const etag = `"${file.sha256}"`;
   response.setHeader('ETag', etag);
   response.setHeader('Accept-Ranges', 'bytes');
-  response.setHeader('Content-Type', file.media_type);
+  response.setHeader(
+    'Content-Type',
+    downloadContentType(file.media_type, file.artifact_name !== null),
+  );
   response.setHeader('Content-Disposition', contentDisposition(file.name ?? file.id));
   response.setHeader('Cache-Control', 'private, no-cache');
   if (matches(request.headers['if-none-match'], etag)) {
