@@ -3,12 +3,17 @@ import { validate } from 'class-validator';
 import { parse } from 'csv-parse/sync';
 import {
   type CsvColumn,
+  type TableColumn,
   RowConverter,
   copySql,
   createTableSql,
   rejectCsvLine,
-  resolveColumns,
 } from '../../src/tasks/processors/csv/csv-columns.js';
+import {
+  fitBytes,
+  resolveColumns,
+  uniqueNames,
+} from '../../src/tasks/processors/csv/csv-header.js';
 import {
   CsvImportOptions,
   checkCsvOptions,
@@ -28,17 +33,17 @@ async function errorsOf(raw: Record<string, unknown>): Promise<string[]> {
   return flatten(errors, '');
 }
 
-function convertOne(column: Partial<CsvColumn>, raw: string) {
+function convertOne(column: Partial<TableColumn>, raw: string) {
   return new RowConverter([{ name: 'c', type: 'text', nullable: true, ...column }]).convert([raw]);
 }
 
-function stored(column: Partial<CsvColumn>, raw: string): string {
+function stored(column: Partial<TableColumn>, raw: string): string {
   const result = convertOne(column, raw);
   if (!result.ok) throw new Error(`rejected: ${result.reason}`);
   return result.copyLine.slice(0, -1);
 }
 
-function reason(column: Partial<CsvColumn>, raw: string): string | undefined {
+function reason(column: Partial<TableColumn>, raw: string): string | undefined {
   const result = convertOne(column, raw);
   return result.ok ? undefined : result.reason;
 }
@@ -204,50 +209,128 @@ describe('RowConverter', () => {
   });
 });
 
+/** [name, sourceName, type, nullable] of each column, or the error. */
+function resolve(raw: Record<string, unknown>, header: string[] | undefined) {
+  const columns = resolveColumns(options(raw), header);
+  return typeof columns === 'string'
+    ? columns
+    : columns.map((c) => [c.name, c.sourceName, c.type, c.nullable]);
+}
+
+/** The column names a header gives. */
+function names(header: string[]): string[] {
+  return (resolveColumns(options(), header) as CsvColumn[]).map((c) => c.name);
+}
+
 describe('resolveColumns', () => {
   const declared = [
     { name: 'a', type: 'int', nullable: false },
     { name: 'b', type: 'text', nullable: true },
   ];
 
-  it('uses declared columns and only checks the header width', () => {
-    const expected = [
-      { name: 'a', type: 'int', nullable: false },
-      { name: 'b', type: 'text', nullable: true },
-    ];
-    expect(resolveColumns(options({ columns: declared }), ['x', 'y'])).toEqual(expected);
-    expect(resolveColumns(options({ columns: declared, header: false }), undefined)).toEqual(
-      expected,
-    );
-    expect(resolveColumns(options({ columns: declared }), ['x'])).toBe(
-      'the header has 1 fields but 2 columns are declared',
-    );
+  it('takes declared columns in order without a header', () => {
+    expect(resolve({ columns: declared, header: false }, undefined)).toEqual([
+      ['a', null, 'int', false],
+      ['b', null, 'text', true],
+    ]);
+    expect(resolve({ header: false }, ['a'])).toBe('columns must be declared when header is false');
   });
 
-  it('derives nullable text columns from trimmed header names', () => {
-    expect(resolveColumns(options(), [' id ', '\uFEFFname'])).toEqual([
-      { name: 'id', type: 'text', nullable: true },
-      { name: 'name', type: 'text', nullable: true },
+  it('matches declared columns to the header by name, ignoring case and spaces, not position', () => {
+    expect(resolve({ columns: declared }, [' B ', 'x', 'A'])).toEqual([
+      ['b', ' B ', 'text', true],
+      ['x', 'x', 'text', true],
+      ['a', 'A', 'int', false],
     ]);
   });
 
-  it('rejects empty, duplicate or missing header names', () => {
-    expect(resolveColumns(options(), ['a', ' ', 'b'])).toBe(
-      'invalid header column names: field 2 "" is empty',
+  it('fails naming the declared columns the header lacks', () => {
+    expect(resolve({ columns: declared }, ['x', 'b'])).toBe(
+      `declared columns not found in the header: "a" (the header's 2 fields: "x", "b")`,
     );
-    expect(resolveColumns(options(), ['a', 'b', 'A', 'b'])).toBe(
-      'duplicate header column names (case-insensitive): "a", "b"',
+    expect(resolve({ columns: [{ name: 'lat', from: 'Latitude' }] }, ['lat'])).toMatch(
+      /not found in the header: "Latitude"/,
     );
-    expect(resolveColumns(options(), ['x'.repeat(64)])).toMatch(/longer than 63 bytes/);
-    expect(resolveColumns(options(), undefined)).toBe('the file has no header record');
-    expect(resolveColumns(options({ header: false }), ['a'])).toBe(
-      'columns must be declared when header is false',
-    );
+    expect(resolve({}, undefined)).toBe('the file has no header record');
+  });
+
+  it('renames a header field with from, and reads repeated fields in order', () => {
+    const columns = [
+      { name: 'lat', from: 'Latitude', type: 'float' },
+      { name: 'lat_again', from: 'latitude' },
+      { name: 'id', from: 'column_1', type: 'int' },
+    ];
+    expect(resolve({ columns }, ['', 'latitude', 'Latitude', 'lat'])).toEqual([
+      ['id', '', 'int', true],
+      ['lat', 'latitude', 'float', true],
+      ['lat_again', 'Latitude', 'text', true],
+      // Its own name is taken by a declared column.
+      ['lat_2', 'lat', 'text', true],
+    ]);
+  });
+
+  it('derives nullable text columns from trimmed header names', () => {
+    expect(resolve({}, [' id ', '\uFEFFname'])).toEqual([
+      ['id', ' id ', 'text', true],
+      ['name', '\uFEFFname', 'text', true],
+    ]);
+  });
+
+  it('names an empty header field column_<n> (the pandas index column)', () => {
+    expect(resolve({}, ['', 'a', ' ', '\0'])).toEqual([
+      ['column_1', '', 'text', true],
+      ['a', 'a', 'text', true],
+      ['column_3', ' ', 'text', true],
+      ['column_4', '\0', 'text', true],
+    ]);
+  });
+
+  it('suffixes repeated names, ignoring case, with the smallest free _<k>', () => {
+    expect(names(['latitude', 'latitude', 'LATITUDE'])).toEqual([
+      'latitude',
+      'latitude_2',
+      'LATITUDE_3',
+    ]);
+    expect(names(['Name', 'name'])).toEqual(['Name', 'name_2']);
+    // A suffixed name never takes one that another field has.
+    expect(names(['a', 'a', 'a_2'])).toEqual(['a', 'a_3', 'a_2']);
+    expect(names(['column_1', '', ''])).toEqual(['column_1', 'column_2', 'column_3']);
+    expect(names(['', 'column_1'])).toEqual(['column_1', 'column_1_2']);
+  });
+
+  it('shortens a name over 63 bytes at a character boundary, keeping it unique', () => {
+    const long = `${'x'.repeat(61)}éé-a`;
+    const [first, second] = resolveColumns(options(), [long, `${long}-b`]) as CsvColumn[];
+    expect(first).toMatchObject({ name: `${'x'.repeat(61)}é`, sourceName: long });
+    expect(Buffer.byteLength(first.name)).toBe(63);
+    expect(second.name).toBe(`${'x'.repeat(61)}_2`);
+    expect(second.sourceName).toBe(`${long}-b`);
+  });
+
+  it('refuses more fields than PostgreSQL has columns', () => {
+    expect(
+      resolve(
+        {},
+        Array.from({ length: 1601 }, (_, i) => `c${i}`),
+      ),
+    ).toMatch(/1601 fields; at most 1600/);
+  });
+});
+
+describe('fitBytes and uniqueNames', () => {
+  it('cuts between characters, never inside one', () => {
+    expect(fitBytes('aé€😀', 10)).toBe('aé€😀');
+    expect(fitBytes('aé€😀', 9)).toBe('aé€');
+    expect(fitBytes('aé€😀', 2)).toBe('a');
+  });
+
+  it('keeps fixed names and suffixes the others around them', () => {
+    expect(uniqueNames(['b', 'a', 'b'], new Set([2]))).toEqual(['b_2', 'a', 'b']);
   });
 });
 
 describe('SQL builders', () => {
-  const columns: CsvColumn[] = [
+  const columns: TableColumn[] = [
     { name: 'my "odd" col', type: 'int', nullable: false },
     { name: 'f', type: 'float', nullable: true },
     { name: 'b', type: 'bool', nullable: true },
@@ -287,7 +370,9 @@ describe('CsvImportOptions validation', () => {
   it('accepts defaults and fills them in', async () => {
     expect(await errorsOf({})).toEqual([]);
     const o = options({ columns: [{ name: 'a' }] });
-    expect(o).toMatchObject({ delimiter: ',', quote: '"', header: true, encoding: 'utf8' });
+    expect(o).toMatchObject({ quote: '"', header: true, encoding: 'utf8' });
+    // Not given: csv.import infers it from the file.
+    expect(o.delimiter).toBeUndefined();
     expect(o.maxRejectsKept).toBe(100);
     expect(o.columns?.[0]).toMatchObject({ name: 'a', type: 'text', nullable: true });
     expect(checkCsvOptions(o)).toBeUndefined();
@@ -326,5 +411,10 @@ describe('CsvImportOptions validation', () => {
     expect(checkCsvOptions(options({ columns: [{ name: 'Id' }, { name: 'ID' }] }))).toBe(
       'columns: duplicate column names (case-insensitive): "Id"',
     );
+    expect(
+      checkCsvOptions(
+        options({ header: false, columns: [{ name: 'a' }, { name: 'b', from: 'B' }] }),
+      ),
+    ).toBe('columns.1.from names a header field, and header is false');
   });
 });

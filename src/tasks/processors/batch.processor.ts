@@ -70,7 +70,7 @@ export class BatchProcessor implements TaskProcessorHandler {
   ): AsyncGenerator<Line | (FieldError & { line: number })[]> {
     const file = task.file!;
     const onBytes = (read: number): void => task.progress(fromPercent + (50 * read) / file.size);
-    const text = decodeText(await file.open(), 'utf8', onBytes);
+    const text = decodeText(await file.open(), 'utf8', onBytes, () => file.open());
     let line = 0;
     for await (const raw of createInterface({ input: text, crlfDelay: Infinity })) {
       line++;

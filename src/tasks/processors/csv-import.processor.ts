@@ -7,6 +7,7 @@ import type { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 import { poolOf } from '../../database/db.js';
+import { CSV_INPUT_MEDIA_TYPES, isTabSeparated } from '../../files/media-types.js';
 import { TaskInputError } from '../task-errors.js';
 import {
   TaskProcessor,
@@ -20,9 +21,9 @@ import {
   quoteIdentifier,
   REJECTS_CSV_HEADER,
   rejectCsvLine,
-  resolveColumns,
   RowConverter,
 } from './csv/csv-columns.js';
+import { resolveColumns } from './csv/csv-header.js';
 import { checkCsvOptions, CsvImportOptions } from './csv/csv-import.options.js';
 import { decodeText } from './text-input.js';
 
@@ -36,9 +37,14 @@ const COPY_CHUNK_CHARS = 256 * 1024;
 export interface CsvImportResult {
   table: string;
   columns: CsvColumn[];
+  /** The one used: given in the options, or inferred from the file's type and name. */
+  delimiter: string;
+  /** Records read, the header not counted: rowsLoaded + rowsRejected. */
   rowsRead: number;
   rowsLoaded: number;
   rowsRejected: number;
+  /** Empty lines, which are skipped (a line of spaces or delimiters is a record). */
+  blankLines: number;
   /** The first `maxRejectsKept` rejected rows; rejects.csv has them all. */
   rejects: { line: number; reason: string }[];
   bytesRead: number;
@@ -50,6 +56,12 @@ interface ImportRun {
   rejectsOut: PassThrough;
 }
 
+/** How the file's text is split into fields. */
+interface CsvDialect {
+  delimiter: string;
+  quote: string;
+}
+
 /**
  * Streams a CSV file into a table of its own with COPY, in one transaction: the table, all its
  * rows, or nothing. A re-run after a crash starts over on a fresh table, so no row is loaded twice.
@@ -59,7 +71,7 @@ interface ImportRun {
   input: 'file',
   options: CsvImportOptions,
   checkOptions: checkCsvOptions,
-  mediaTypes: ['text/csv', 'text/plain'],
+  mediaTypes: CSV_INPUT_MEDIA_TYPES,
   timeoutMs: 6 * 3_600_000,
 })
 export class CsvImportProcessor implements TaskProcessorHandler<CsvImportOptions> {
@@ -71,16 +83,17 @@ export class CsvImportProcessor implements TaskProcessorHandler<CsvImportOptions
 
   async process(task: TaskContext<CsvImportOptions>): Promise<CsvImportResult> {
     const table = tableOf(task.taskId);
+    const dialect = dialectOf(task);
     const rejectsOut = new PassThrough();
     const storingRejects = task.artifact('rejects.csv', rejectsOut, 'text/csv');
     storingRejects.catch(() => undefined);
     rejectsOut.write(REJECTS_CSV_HEADER);
-    const run: ImportRun = { task, rejectsOut, result: emptyResult(table) };
+    const run: ImportRun = { task, rejectsOut, result: emptyResult(table, dialect.delimiter) };
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
       await client.query(`DROP TABLE IF EXISTS ${table}`);
-      await this.load(client, run);
+      await this.load(client, run, dialect);
       rejectsOut.end();
       await storingRejects;
       await client.query('COMMIT');
@@ -99,10 +112,10 @@ export class CsvImportProcessor implements TaskProcessorHandler<CsvImportOptions
     await this.pool.query(`DROP TABLE IF EXISTS ${tableOf(task.id)}`);
   }
 
-  private async load(client: PoolClient, run: ImportRun): Promise<void> {
+  private async load(client: PoolClient, run: ImportRun, dialect: CsvDialect): Promise<void> {
     const { task, result } = run;
     const file = task.file!;
-    const header = task.options.header ? await readHeader(task) : undefined;
+    const header = task.options.header ? await readHeader(task, dialect) : undefined;
     const columns = resolveColumns(task.options, header);
     if (typeof columns === 'string') throw new TaskInputError(columns);
     result.columns = columns;
@@ -112,7 +125,7 @@ export class CsvImportProcessor implements TaskProcessorHandler<CsvImportOptions
       task.progress((read * 100) / file.size, `${read} of ${file.size} bytes read`);
     };
     const parser = new LineTaggedParser({
-      ...parseOptions(task.options),
+      ...parseOptions(dialect),
       on_skip: (error) => {
         const line = (error as { lines?: number } | undefined)?.lines ?? 0;
         if (isTooLong(error)) parser.destroy(tooLong(line));
@@ -120,13 +133,26 @@ export class CsvImportProcessor implements TaskProcessorHandler<CsvImportOptions
       },
     });
     await pipeline(
-      decodeText(await file.open(), task.options.encoding, onBytes),
+      decodeText(await file.open(), task.options.encoding, onBytes, () => file.open()),
       parser,
       new CopyEncoder(run, new RowConverter(columns), header !== undefined),
       client.query(copyFrom(copySql(result.table, columns))),
       { signal: task.signal },
     );
+    result.blankLines = parser.blankLines();
   }
+}
+
+/** The options' delimiter, else a tab for a tab-separated file (by type or name), else a comma. */
+function dialectOf({ options, file }: TaskContext<CsvImportOptions>): CsvDialect {
+  const tabs = file !== undefined && isTabSeparated(file.mediaType, file.name);
+  const delimiter = options.delimiter ?? (tabs ? '\t' : ',');
+  if (delimiter === options.quote) {
+    throw new TaskInputError(
+      `The delimiter (${JSON.stringify(delimiter)}, from the file's type) and quote are the same character: give a delimiter or another quote.`,
+    );
+  }
+  return { delimiter, quote: options.quote };
 }
 
 /**
@@ -135,8 +161,23 @@ export class CsvImportProcessor implements TaskProcessorHandler<CsvImportOptions
  * makes the import several times slower.)
  */
 class LineTaggedParser extends Parser {
+  private endsWithLineBreak = false;
+
   override push(record: unknown, encoding?: BufferEncoding): boolean {
     return super.push(record === null ? null : { line: this.info.lines, record }, encoding);
+  }
+
+  override _transform(chunk: Buffer, encoding: BufferEncoding, done: TransformCallback): void {
+    // The stream hands the decoded text over as UTF-8 bytes (decodeStrings).
+    const last = chunk[chunk.length - 1];
+    this.endsWithLineBreak = last === 10 || last === 13; // '\n', '\r'
+    // oxlint-disable-next-line no-underscore-dangle -- the hook a Transform subclass extends
+    super._transform(chunk, encoding, done);
+  }
+
+  /** Empty lines in the file. csv-parse also counts the empty "line" after a final line break. */
+  blankLines(): number {
+    return this.info.empty_lines - (this.endsWithLineBreak ? 1 : 0);
   }
 }
 
@@ -185,11 +226,11 @@ class CopyEncoder extends Transform {
   }
 }
 
-function parseOptions(options: CsvImportOptions) {
+function parseOptions({ delimiter, quote }: CsvDialect) {
   return {
-    delimiter: options.delimiter,
-    quote: options.quote,
-    escape: options.quote,
+    delimiter,
+    quote,
+    escape: quote,
     relax_column_count: true,
     skip_empty_lines: true,
     skip_records_with_error: true,
@@ -212,9 +253,12 @@ function tooLong(line: number): TaskInputError {
 }
 
 /** The first record of the file, read on a stream of its own before the import starts. */
-async function readHeader(task: TaskContext<CsvImportOptions>): Promise<string[] | undefined> {
+async function readHeader(
+  task: TaskContext<CsvImportOptions>,
+  dialect: CsvDialect,
+): Promise<string[] | undefined> {
   const parser: Parser = new Parser({
-    ...parseOptions(task.options),
+    ...parseOptions(dialect),
     to: 1,
     on_skip: (error) => {
       if (isTooLong(error)) parser.destroy(tooLong((error as { lines?: number }).lines ?? 1));
@@ -223,9 +267,12 @@ async function readHeader(task: TaskContext<CsvImportOptions>): Promise<string[]
   let header: string[] | undefined;
   parser.on('data', (record: string[]) => (header ??= record));
   try {
-    await pipeline(decodeText(await task.file!.open(), task.options.encoding), parser, {
-      signal: task.signal,
-    });
+    const file = task.file!;
+    await pipeline(
+      decodeText(await file.open(), task.options.encoding, undefined, () => file.open()),
+      parser,
+      { signal: task.signal },
+    );
   } catch (error) {
     // The parser stops after the first record, which ends the pipeline early.
     if (!header) throw error;
@@ -246,13 +293,15 @@ function tableOf(taskId: string): string {
   return `${IMPORTS_SCHEMA}.${quoteIdentifier(`task_${taskId.replaceAll('-', '')}`)}`;
 }
 
-function emptyResult(table: string): CsvImportResult {
+function emptyResult(table: string, delimiter: string): CsvImportResult {
   return {
     table,
     columns: [],
+    delimiter,
     rowsRead: 0,
     rowsLoaded: 0,
     rowsRejected: 0,
+    blankLines: 0,
     rejects: [],
     bytesRead: 0,
   };

@@ -53,9 +53,10 @@ export class TextAnalyzeProcessor implements TaskProcessorHandler<TextAnalyzeOpt
         file.size ? (read * 100) / file.size : 100,
         `${read} of ${file.size} bytes read`,
       );
-    for await (const text of decodeText(await file.open(), options.encoding, onBytes)) {
+    const text = decodeText(await file.open(), options.encoding, onBytes, () => file.open());
+    for await (const part of text) {
       task.signal.throwIfAborted();
-      analyzer.push(text);
+      analyzer.push(part);
     }
     return { ...analyzer.finish(), bytes: file.size };
   }

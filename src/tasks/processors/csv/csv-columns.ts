@@ -1,59 +1,19 @@
-import {
-  type CsvColumnType,
-  type CsvImportOptions,
-  MAX_CSV_COLUMNS,
-  columnNameProblem,
-  duplicateNames,
-  quoteList,
-} from './csv-import.options.js';
+import type { CsvColumnType } from './csv-import.options.js';
 
 export interface CsvColumn {
   name: string;
+  /** The header field it was read from, as the file has it; null without a header. */
+  sourceName: string | null;
   type: CsvColumnType;
   nullable: boolean;
 }
 
+/** What the table and the row converter need of a column. */
+export type TableColumn = Pick<CsvColumn, 'name' | 'type' | 'nullable'>;
+
 export type ConvertResult = { ok: true; copyLine: string } | { ok: false; reason: string };
 
 export const REJECTS_CSV_HEADER = 'line,reason,record\n';
-
-/** Columns from the declared options, else from the header record; a string is an error. */
-export function resolveColumns(
-  options: CsvImportOptions,
-  headerRecord: string[] | undefined,
-): CsvColumn[] | string {
-  const declared = options.columns;
-  if (declared) {
-    if (options.header && headerRecord && headerRecord.length !== declared.length) {
-      return `the header has ${headerRecord.length} fields but ${declared.length} columns are declared`;
-    }
-    return declared.map(({ name, type, nullable }) => ({ name, type, nullable }));
-  }
-  if (!options.header) return 'columns must be declared when header is false';
-  if (!headerRecord) return 'the file has no header record';
-  return columnsFromHeader(headerRecord);
-}
-
-function columnsFromHeader(headerRecord: string[]): CsvColumn[] | string {
-  if (headerRecord.length > MAX_CSV_COLUMNS) {
-    return `the header has ${headerRecord.length} fields; at most ${MAX_CSV_COLUMNS} are allowed`;
-  }
-  const names = headerRecord.map((field) => field.trim());
-  const bad: string[] = [];
-  names.forEach((name, i) => {
-    const problem = columnNameProblem(name);
-    if (problem) bad.push(`field ${i + 1} ${JSON.stringify(name.slice(0, 70))} ${problem}`);
-  });
-  if (bad.length > 0) {
-    const more = bad.length > 10 ? `; and ${bad.length - 10} more` : '';
-    return `invalid header column names: ${bad.slice(0, 10).join('; ')}${more}`;
-  }
-  const duplicates = duplicateNames(names);
-  if (duplicates.length > 0) {
-    return `duplicate header column names (case-insensitive): ${quoteList(duplicates)}`;
-  }
-  return names.map((name) => ({ name, type: 'text', nullable: true }));
-}
 
 /** A field converter returns the escaped COPY field, or a Rejection. */
 class Rejection {
@@ -166,7 +126,7 @@ function describe(raw: string): string {
   return JSON.stringify(raw.length > 50 ? `${raw.slice(0, 50)}…` : raw);
 }
 
-function typedConverter(column: CsvColumn, parse: Parser, typeName: string): FieldConverter {
+function typedConverter(column: TableColumn, parse: Parser, typeName: string): FieldConverter {
   const label = `column ${JSON.stringify(column.name)}`;
   const missing = column.nullable ? COPY_NULL : new Rejection(`${label} is required`);
   return (raw) => {
@@ -181,7 +141,7 @@ function typedConverter(column: CsvColumn, parse: Parser, typeName: string): Fie
   };
 }
 
-function textConverter(column: CsvColumn): FieldConverter {
+function textConverter(column: TableColumn): FieldConverter {
   const label = `column ${JSON.stringify(column.name)}`;
   const missing = column.nullable ? COPY_NULL : new Rejection(`${label} is required`);
   const nul = new Rejection(`${label} contains a NUL character, which PostgreSQL cannot store`);
@@ -193,7 +153,7 @@ function textConverter(column: CsvColumn): FieldConverter {
   };
 }
 
-const CONVERTER_FACTORIES: Record<CsvColumnType, (column: CsvColumn) => FieldConverter> = {
+const CONVERTER_FACTORIES: Record<CsvColumnType, (column: TableColumn) => FieldConverter> = {
   int: (column) => typedConverter(column, parseInt64, 'an int'),
   float: (column) => typedConverter(column, parseFloat64, 'a float'),
   bool: (column) => typedConverter(column, (value) => BOOLS.get(value.toLowerCase()), 'a bool'),
@@ -205,7 +165,7 @@ const CONVERTER_FACTORIES: Record<CsvColumnType, (column: CsvColumn) => FieldCon
 export class RowConverter {
   private readonly converters: FieldConverter[];
 
-  constructor(columns: CsvColumn[]) {
+  constructor(columns: TableColumn[]) {
     this.converters = columns.map((column) => CONVERTER_FACTORIES[column.type](column));
   }
 
@@ -238,7 +198,7 @@ const PG_TYPES: Record<CsvColumnType, string> = {
 };
 
 /** `qualifiedTable` must already be quoted. */
-export function createTableSql(qualifiedTable: string, columns: CsvColumn[]): string {
+export function createTableSql(qualifiedTable: string, columns: TableColumn[]): string {
   const definitions = columns.map(
     (c) => `${quoteIdentifier(c.name)} ${PG_TYPES[c.type]}${c.nullable ? '' : ' NOT NULL'}`,
   );
@@ -246,7 +206,7 @@ export function createTableSql(qualifiedTable: string, columns: CsvColumn[]): st
 }
 
 /** `qualifiedTable` must already be quoted. */
-export function copySql(qualifiedTable: string, columns: CsvColumn[]): string {
+export function copySql(qualifiedTable: string, columns: TableColumn[]): string {
   const names = columns.map((c) => quoteIdentifier(c.name)).join(', ');
   return `COPY ${qualifiedTable} (${names}) FROM STDIN`;
 }

@@ -16,21 +16,22 @@ import {
   ValidateBy,
   ValidateNested,
 } from 'class-validator';
+import { TEXT_ENCODINGS, type TextEncoding } from '../text-input.js';
 
 export const CSV_COLUMN_TYPES = ['int', 'float', 'bool', 'date', 'text'] as const;
 export type CsvColumnType = (typeof CSV_COLUMN_TYPES)[number];
 
-export const CSV_ENCODINGS = ['utf8', 'latin1', 'utf16le'] as const;
-export type CsvEncoding = (typeof CSV_ENCODINGS)[number];
+export const CSV_ENCODINGS = TEXT_ENCODINGS;
+export type CsvEncoding = TextEncoding;
 
 /** PostgreSQL's column limit per table. */
 export const MAX_CSV_COLUMNS = 1600;
 
 /** PostgreSQL's identifier limit (NAMEDATALEN - 1) is in bytes, not characters. */
-const MAX_NAME_BYTES = 63;
+export const MAX_NAME_BYTES = 63;
 
 /** Why `name` cannot be a column name, or undefined when it can. */
-export function columnNameProblem(name: string): string | undefined {
+function columnNameProblem(name: string): string | undefined {
   if (name.length === 0) return 'is empty';
   // Longer names would be silently truncated by PostgreSQL, so two of them could collide.
   if (Buffer.byteLength(name, 'utf8') > MAX_NAME_BYTES) return 'is longer than 63 bytes';
@@ -61,13 +62,24 @@ export class CsvColumnOption {
 
   @IsBoolean()
   nullable: boolean = true;
+
+  /**
+   * The header field this column reads, when it is not `name` (which it then renames): matched
+   * like `name`, ignoring case and surrounding spaces. Only with a header.
+   */
+  @IsOptional()
+  @IsString()
+  @Length(1, 10_000)
+  from?: string;
 }
 
 export class CsvImportOptions {
+  /** When absent: a tab for a .tsv or .tab file or a tab-separated media type, else a comma. */
+  @IsOptional()
   @IsString()
   @Length(1, 1)
   @Matches(NO_LINE_BREAK, { message: 'delimiter must not be a line break' })
-  delimiter: string = ',';
+  delimiter?: string;
 
   @IsString()
   @Length(1, 1)
@@ -81,7 +93,10 @@ export class CsvImportOptions {
   @IsIn(CSV_ENCODINGS)
   encoding: CsvEncoding = 'utf8';
 
-  /** When absent, names come from the header and every column is nullable text. */
+  /**
+   * With a header, each is matched to the header field of its name (or `from`), and the fields
+   * not declared are nullable text; without one, they are the file's fields in order.
+   */
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
@@ -119,6 +134,10 @@ export function checkCsvOptions(o: CsvImportOptions): string | undefined {
   if (o.delimiter === o.quote) return 'delimiter and quote must be different characters';
   if (!o.columns) {
     return o.header ? undefined : 'columns must be declared when header is false';
+  }
+  const from = o.columns.findIndex((column) => column.from !== undefined);
+  if (!o.header && from !== -1) {
+    return `columns.${from}.from names a header field, and header is false`;
   }
   const duplicates = duplicateNames(o.columns.map((column) => column.name));
   if (duplicates.length > 0) {
