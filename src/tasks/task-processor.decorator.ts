@@ -51,7 +51,10 @@ export interface TaskContext<Options = unknown> {
   progress(percent: number, message?: string): void;
   /** An intermediate result, recorded as a `partial` event. */
   partial(data: unknown): Promise<void>;
-  /** Stores an output file, downloadable at /tasks/:id/artifacts/:name. */
+  /**
+   * Stores an output file, downloadable at /tasks/:id/artifacts/:name. A text/* artifact is served
+   * with charset=utf-8: write it in UTF-8.
+   */
   artifact(name: string, content: Readable | Buffer | string, mediaType?: string): Promise<void>;
 }
 
