@@ -64,6 +64,7 @@ describe('csv.import on files from the real world', () => {
       }),
     );
     expect(await tableColumns(result.table)).toEqual([
+      '_line bigint',
       'Name text',
       'id bigint',
       'score double precision',
@@ -80,7 +81,7 @@ describe('csv.import on files from the real world', () => {
       await importFile(file, { columns: [{ name: 'lat', from: 'lat (wgs84)', type: 'float' }] }),
     );
     expect(await query(`SELECT * FROM ${renamed.table}`)).toEqual([
-      { 'Station name': 'Oslo', lat: 59.9 },
+      { _line: '2', 'Station name': 'Oslo', lat: 59.9 },
     ]);
 
     const failed = await importFile(file, { columns: [{ name: 'latitude', type: 'float' }] });
@@ -94,7 +95,7 @@ describe('csv.import on files from the real world', () => {
     const result = resultOf(await importFile({ content, filename: 'people.tsv' }));
     expect(result.delimiter).toBe('\t');
     expect(await query(`SELECT * FROM ${result.table}`)).toEqual([
-      { id: '1', 'name, with comma': 'Ann, A.' },
+      { _line: '2', id: '1', 'name, with comma': 'Ann, A.' },
     ]);
     // A given delimiter wins over the file's name.
     const semicolons = await importFile(
@@ -147,7 +148,8 @@ describe('csv.import on files from the real world', () => {
       [cut, long],
       [`${cut.slice(0, -2)}_2`, `${long} max`],
     ]);
-    const [row] = await query(`SELECT * FROM ${result.table}`);
+    const [{ _line, ...row }] = await query(`SELECT * FROM ${result.table}`);
+    expect(_line).toBe('2');
     expect(Object.values(row)).toEqual(['0', '1', '2', 'a', 'b', '3', '4']);
     expect(Object.keys(row)).toEqual(result.columns.map((c) => c.name));
   });

@@ -127,6 +127,7 @@ describe('built-in processors: csv.import', () => {
       [`task_${task.id.replaceAll('-', '')}`],
     );
     expect(types.map((t) => [t.column_name, t.data_type, t.is_nullable])).toEqual([
+      ['_line', 'bigint', 'NO'],
       ['id', 'bigint', 'NO'],
       ['name', 'text', 'YES'],
       ['price', 'double precision', 'YES'],

@@ -340,11 +340,11 @@ describe('SQL builders', () => {
 
   it('quotes identifiers and maps types', () => {
     expect(createTableSql('"s"."t"', columns)).toBe(
-      'CREATE TABLE "s"."t" ("my ""odd"" col" bigint NOT NULL, "f" double precision, ' +
+      'CREATE TABLE "s"."t" (_line bigint NOT NULL, "my ""odd"" col" bigint NOT NULL, "f" double precision, ' +
         '"b" boolean, "d" date NOT NULL, "t" text)',
     );
     expect(copySql('"s"."t"', columns)).toBe(
-      'COPY "s"."t" ("my ""odd"" col", "f", "b", "d", "t") FROM STDIN',
+      'COPY "s"."t" (_line, "my ""odd"" col", "f", "b", "d", "t") FROM STDIN',
     );
   });
 });
@@ -398,6 +398,9 @@ describe('CsvImportOptions validation', () => {
     expect(await errorsOf({ encoding: 'ascii', maxRejectsKept: 10_001 })).toHaveLength(2);
     expect(await errorsOf({ columns: [{ name: 'a\u0000' }] })).toEqual([
       'columns.0.name: name must be 1 to 63 bytes (UTF-8) long with no NUL character',
+    ]);
+    expect(await errorsOf({ columns: [{ name: '_line' }] })).toEqual([
+      "columns.0.name: name must not be _line, the column of each row's line number",
     ]);
   });
 

@@ -18,6 +18,7 @@ import {
   type CsvColumn,
   copySql,
   createTableSql,
+  lineIndexSql,
   quoteIdentifier,
   REJECTS_CSV_HEADER,
   rejectCsvLine,
@@ -139,6 +140,7 @@ export class CsvImportProcessor implements TaskProcessorHandler<CsvImportOptions
       client.query(copyFrom(copySql(result.table, columns))),
       { signal: task.signal },
     );
+    await client.query(lineIndexSql(result.table));
     result.blankLines = parser.blankLines();
   }
 }
@@ -214,7 +216,7 @@ class CopyEncoder extends Transform {
       return;
     }
     this.run.result.rowsLoaded++;
-    this.chunk += converted.copyLine;
+    this.chunk += `${line}\t${converted.copyLine}`;
     if (this.chunk.length < COPY_CHUNK_CHARS) return done();
     const full = this.chunk;
     this.chunk = '';

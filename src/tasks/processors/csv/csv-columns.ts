@@ -1,4 +1,4 @@
-import type { CsvColumnType } from './csv-import.options.js';
+import { type CsvColumnType, LINE_COLUMN } from './csv-import.options.js';
 
 export interface CsvColumn {
   name: string;
@@ -197,18 +197,26 @@ const PG_TYPES: Record<CsvColumnType, string> = {
   text: 'text',
 };
 
-/** `qualifiedTable` must already be quoted. */
+/** `qualifiedTable` must already be quoted. The first column is the line number (LINE_COLUMN). */
 export function createTableSql(qualifiedTable: string, columns: TableColumn[]): string {
   const definitions = columns.map(
     (c) => `${quoteIdentifier(c.name)} ${PG_TYPES[c.type]}${c.nullable ? '' : ' NOT NULL'}`,
   );
-  return `CREATE TABLE ${qualifiedTable} (${definitions.join(', ')})`;
+  return `CREATE TABLE ${qualifiedTable} (${LINE_COLUMN} bigint NOT NULL, ${definitions.join(', ')})`;
 }
 
-/** `qualifiedTable` must already be quoted. */
+/**
+ * Run after COPY, in its transaction: rows are read page by page in line order. Built once at the
+ * end rather than kept up during COPY, which would make each row's insert dearer.
+ */
+export function lineIndexSql(qualifiedTable: string): string {
+  return `CREATE UNIQUE INDEX ON ${qualifiedTable} (${LINE_COLUMN})`;
+}
+
+/** `qualifiedTable` must already be quoted. Each COPY line starts with the record's line number. */
 export function copySql(qualifiedTable: string, columns: TableColumn[]): string {
   const names = columns.map((c) => quoteIdentifier(c.name)).join(', ');
-  return `COPY ${qualifiedTable} (${names}) FROM STDIN`;
+  return `COPY ${qualifiedTable} (${LINE_COLUMN}, ${names}) FROM STDIN`;
 }
 
 const CSV_QUOTE_NEEDED = /[",\r\n]/;

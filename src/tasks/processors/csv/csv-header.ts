@@ -2,6 +2,7 @@ import type { CsvColumn } from './csv-columns.js';
 import {
   type CsvColumnOption,
   type CsvImportOptions,
+  LINE_COLUMN,
   MAX_CSV_COLUMNS,
   MAX_NAME_BYTES,
   quoteList,
@@ -98,7 +99,7 @@ function bindDeclared(
  */
 export function uniqueNames(wanted: string[], fixed: ReadonlySet<number>): string[] {
   const wantedKeys = new Set(wanted.map(key));
-  const taken = new Set([...fixed].map((i) => key(wanted[i])));
+  const taken = new Set([LINE_COLUMN, ...[...fixed].map((i) => key(wanted[i]))]);
   return wanted.map((name, i) => {
     if (fixed.has(i)) return name;
     let unique = name;

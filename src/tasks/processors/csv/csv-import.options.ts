@@ -30,9 +30,13 @@ export const MAX_CSV_COLUMNS = 1600;
 /** PostgreSQL's identifier limit (NAMEDATALEN - 1) is in bytes, not characters. */
 export const MAX_NAME_BYTES = 63;
 
+/** The column that numbers each imported row by the line its record ends on (rows are read by it). */
+export const LINE_COLUMN = '_line';
+
 /** Why `name` cannot be a column name, or undefined when it can. */
 function columnNameProblem(name: string): string | undefined {
   if (name.length === 0) return 'is empty';
+  if (name === LINE_COLUMN) return `is ${LINE_COLUMN}, the column of each row's line number`;
   // Longer names would be silently truncated by PostgreSQL, so two of them could collide.
   if (Buffer.byteLength(name, 'utf8') > MAX_NAME_BYTES) return 'is longer than 63 bytes';
   if (name.includes('\0')) return 'contains a NUL character';
@@ -45,7 +49,9 @@ function IsColumnName(): PropertyDecorator {
     validator: {
       validate: (value: unknown) => typeof value === 'string' && !columnNameProblem(value),
       defaultMessage: (args) =>
-        `${args?.property ?? 'name'} must be 1 to 63 bytes (UTF-8) long with no NUL character`,
+        args?.value === LINE_COLUMN
+          ? `${args.property} must not be ${LINE_COLUMN}, the column of each row's line number`
+          : `${args?.property ?? 'name'} must be 1 to 63 bytes (UTF-8) long with no NUL character`,
     },
   });
 }
