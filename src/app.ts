@@ -2,12 +2,13 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
-import { Logger } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
 import { type AppExtraModules, AppModule } from './app.module.js';
 import { AppConfig } from './config/app-config.js';
 import { PostgresIoAdapter } from './gateway/postgres-io.adapter.js';
 import { createValidationPipe } from './http/validation.js';
+import { accessLog } from './logging/access-log.js';
+import { NestLogAdapter } from './logging/nest-log-adapter.js';
 import { requestIdMiddleware } from './logging/request-id.js';
 
 /** Builds the configured application without listening: main.ts and the tests share it. */
@@ -19,11 +20,12 @@ export async function createApp(
 ): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot(config, rootLogger, extraModules),
-    { bufferLogs: true },
+    // Errors reach the caller instead of aborting the process, which start-up reports in one line.
+    { logger: new NestLogAdapter(rootLogger), abortOnError: false },
   );
-  app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.use(requestIdMiddleware);
+  app.use(accessLog(rootLogger));
   app.use(helmet());
   const origins = config.auth.corsOrigins;
   if (origins.length > 0) {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { ContextLogger, InjectLogger } from '../logging/logger.js';
 import { type ApiKeyRole, type Caller, generateApiKey, hashApiKey, keyPrefix } from './api-key.js';
 import { type ApiKeyRow, ApiKeysRepository } from './api-keys.repository.js';
 
@@ -23,7 +23,7 @@ export class ApiKeysService {
 
   constructor(
     private readonly keys: ApiKeysRepository,
-    @InjectPinoLogger('auth') private readonly logger: PinoLogger,
+    @InjectLogger('auth') private readonly logger: ContextLogger,
   ) {}
 
   async create(tenant: string, name: string, role: ApiKeyRole): Promise<CreatedApiKey> {

@@ -1,6 +1,6 @@
 import { Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { ContextLogger, InjectLogger } from '../logging/logger.js';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { dataSourceOptions } from './data-source-options.js';
@@ -12,7 +12,7 @@ export class MigrateOnStartup implements OnModuleInit {
   constructor(
     private readonly config: AppConfig,
     private readonly dataSource: DataSource,
-    @InjectPinoLogger(MigrateOnStartup.name) private readonly logger: PinoLogger,
+    @InjectLogger(MigrateOnStartup.name) private readonly logger: ContextLogger,
   ) {}
 
   async onModuleInit(): Promise<void> {

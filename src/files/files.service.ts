@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { ContextLogger, InjectLogger } from '../logging/logger.js';
 import { Readable } from 'node:stream';
 import { type Caller, tenantScope } from '../auth/api-key.js';
 import { isUuid } from '../auth/api-keys.service.js';
@@ -19,7 +19,7 @@ export class FilesService {
   constructor(
     private readonly files: FilesRepository,
     private readonly storage: BlobStorage,
-    @InjectPinoLogger('files') private readonly logger: PinoLogger,
+    @InjectLogger('files') private readonly logger: ContextLogger,
   ) {}
 
   /** Stores an uploaded blob as a file of the caller's tenant. */

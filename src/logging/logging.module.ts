@@ -1,40 +1,16 @@
-import { type DynamicModule, Module } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
+import { type DynamicModule, Global, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { assignRequestId } from './request-id.js';
+import { ContextLogger, loggerContexts, loggerToken } from './logger.js';
 
-/** Routes that probes and scrapers hit every few seconds: no access log line for them. */
-const QUIET_ROUTES = ['/health/live', '/health/ready', '/metrics'];
-
+/** Provides a ContextLogger for every context that a provider asks for with @InjectLogger. */
+@Global()
 @Module({})
 export class LoggingModule {
   static forRoot(rootLogger: Logger): DynamicModule {
-    return {
-      module: LoggingModule,
-      imports: [
-        LoggerModule.forRoot({
-          pinoHttp: {
-            logger: rootLogger,
-            genReqId: assignRequestId,
-            customLogLevel: (_request, response, error) =>
-              error || response.statusCode >= 500
-                ? 'error'
-                : response.statusCode >= 400
-                  ? 'warn'
-                  : 'info',
-            autoLogging: {
-              ignore: (request) => QUIET_ROUTES.includes(request.url?.split('?')[0] ?? ''),
-            },
-            serializers: {
-              req: (request: { id: unknown; method: string; url: string }) => ({
-                id: request.id,
-                method: request.method,
-                url: request.url,
-              }),
-            },
-          },
-        }),
-      ],
-    };
+    const providers = [...loggerContexts].map((context) => ({
+      provide: loggerToken(context),
+      useValue: new ContextLogger(rootLogger, context),
+    }));
+    return { module: LoggingModule, providers, exports: providers };
   }
 }

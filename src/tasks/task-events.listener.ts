@@ -3,7 +3,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { ContextLogger, InjectLogger } from '../logging/logger.js';
 import { AppConfig } from '../config/app-config.js';
 import { PgListener } from '../database/pg-listener.js';
 
@@ -27,7 +27,7 @@ export class TaskEventsListener implements OnApplicationBootstrap, OnApplication
 
   constructor(
     private readonly config: AppConfig,
-    @InjectPinoLogger('task-events') private readonly logger: PinoLogger,
+    @InjectLogger('task-events') private readonly logger: ContextLogger,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {

@@ -4,7 +4,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { Cron } from 'croner';
-import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { ContextLogger, InjectLogger } from '../logging/logger.js';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { type Db, poolOf } from '../jobs/db.js';
@@ -36,7 +36,7 @@ export class CronScheduler implements OnApplicationBootstrap, OnApplicationShutd
     dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly handlers: HandlerRegistry,
-    @InjectPinoLogger('CronScheduler') private readonly logger: PinoLogger,
+    @InjectLogger('CronScheduler') private readonly logger: ContextLogger,
   ) {
     this.db = poolOf(dataSource);
   }

@@ -3,7 +3,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { ContextLogger, InjectLogger } from '../logging/logger.js';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { type Db, poolOf } from '../jobs/db.js';
@@ -23,7 +23,7 @@ export class ReaperService implements OnApplicationBootstrap, OnApplicationShutd
   constructor(
     dataSource: DataSource,
     private readonly config: AppConfig,
-    @InjectPinoLogger('Reaper') private readonly logger: PinoLogger,
+    @InjectLogger('Reaper') private readonly logger: ContextLogger,
   ) {
     this.db = poolOf(dataSource);
   }

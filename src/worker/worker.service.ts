@@ -6,7 +6,7 @@ import {
   Injectable,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { ContextLogger, InjectLogger } from '../logging/logger.js';
 import { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
@@ -70,7 +70,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     private readonly config: AppConfig,
     private readonly handlers: HandlerRegistry,
     private readonly metrics: JobsMetrics,
-    @InjectPinoLogger('Worker') private readonly logger: PinoLogger,
+    @InjectLogger('Worker') private readonly logger: ContextLogger,
   ) {
     this.db = poolOf(dataSource);
     this.claims = claimPool(config.database.url ?? '');

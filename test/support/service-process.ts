@@ -18,6 +18,14 @@ export interface ServiceProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+export interface SpawnOptions {
+  /** Another copy of the built service's entry point (a clone elsewhere on disk). */
+  script?: string;
+  cwd?: string;
+  /** Its own process group, so that a signal can go to the whole group as a terminal sends it. */
+  detached?: boolean;
+}
+
 /**
  * Runs the built service (dist/main.js) as a child process with exactly the given environment
  * (plus PATH and HOME), so no setting of the test run leaks into it.
@@ -25,9 +33,12 @@ export interface ServiceProcess {
 export function spawnService(
   env: Record<string, string>,
   entry: keyof typeof ENTRIES = 'main',
+  options: SpawnOptions = {},
 ): ServiceProcess {
-  const child = spawn(process.execPath, [ENTRIES[entry]], {
+  const child = spawn(process.execPath, [options.script ?? ENTRIES[entry]], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    cwd: options.cwd,
+    detached: options.detached,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
