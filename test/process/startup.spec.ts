@@ -38,6 +38,16 @@ describe('start-up and shutdown, as a new user meets them', () => {
     return service;
   };
 
+  const failure = async (env: Record<string, string>): Promise<string> => {
+    const service = start(env);
+    const { code } = await service.exited;
+    expect(code).toBe(1);
+    expect(service.lines.filter((line) => STACK_FRAME.test(line))).toEqual([]);
+    const plain = service.lines.filter((line) => !parse(line));
+    expect(plain).toHaveLength(1);
+    return plain[0] ?? '';
+  };
+
   beforeAll(async () => {
     database = await createTestDatabase();
     scratch = await mkdtemp(path.join(tmpdir(), 'taskyard-startup-'));
@@ -100,16 +110,6 @@ describe('start-up and shutdown, as a new user meets them', () => {
   });
 
   describe('a start-up failure prints one line saying what failed and what to do, and exits 1', () => {
-    const failure = async (env: Record<string, string>): Promise<string> => {
-      const service = start(env);
-      const { code } = await service.exited;
-      expect(code).toBe(1);
-      expect(service.lines.filter((line) => STACK_FRAME.test(line))).toEqual([]);
-      const plain = service.lines.filter((line) => !parse(line));
-      expect(plain).toHaveLength(1);
-      return plain[0] ?? '';
-    };
-
     it.each(['api', 'worker'])('an unreachable database (ROLE=%s)', async (role) => {
       const line = await failure({
         ROLE: role,
