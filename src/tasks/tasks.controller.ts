@@ -10,13 +10,15 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Caller } from '../auth/api-key.js';
 import { CurrentCaller } from '../auth/auth.decorators.js';
 import { AppConfig } from '../config/app-config.js';
 import { sendFile } from '../files/download.js';
 import { FilesService } from '../files/files.service.js';
+import { ImportRowsPageDto, ListRowsQuery } from './import-rows.dto.js';
+import { ImportRowsService } from './import-rows.service.js';
 import { TaskQueriesService, type TaskPage } from './task-queries.service.js';
 import { FINISHED_STATUSES, type TaskEventView, type TaskView, toTaskView } from './task.js';
 import { CreateTaskDto, ListEventsQuery, ListTasksQuery } from './tasks.dto.js';
@@ -31,6 +33,7 @@ export class TasksController {
     private readonly tasks: TasksService,
     private readonly creation: TaskCreationService,
     private readonly queries: TaskQueriesService,
+    private readonly importRows: ImportRowsService,
     private readonly files: FilesService,
     private readonly config: AppConfig,
   ) {}
@@ -97,6 +100,20 @@ export class TasksController {
     @Query() query: ListEventsQuery,
   ): Promise<TaskEventView[]> {
     return this.queries.events(caller, id, query);
+  }
+
+  /**
+   * What a succeeded csv.import loaded, in load order, page by page (`nextCursor` → `after`).
+   * 404 for another tenant's task or a task of another type; 409 until the import has succeeded.
+   */
+  @Get(':id/rows')
+  @ApiOkResponse({ type: ImportRowsPageDto })
+  rows(
+    @CurrentCaller() caller: Caller,
+    @Param('id') id: string,
+    @Query() query: ListRowsQuery,
+  ): Promise<ImportRowsPageDto> {
+    return this.importRows.page(caller, id, query);
   }
 
   @Post(':id/cancel')

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { FilesModule } from '../files/files.module.js';
 import { BatchProcessor } from './processors/batch.processor.js';
+import { ImportRowsService } from './import-rows.service.js';
 import { CsvImportProcessor } from './processors/csv-import.processor.js';
 import { EchoProcessor } from './processors/echo.processor.js';
 import { SleepProcessor } from './processors/sleep.processor.js';
@@ -44,6 +45,6 @@ export class TasksModule {}
 @Module({
   imports: [TasksModule, FilesModule],
   controllers: [TasksController],
-  providers: [TaskCreationService, TaskQueriesService],
+  providers: [TaskCreationService, TaskQueriesService, ImportRowsService],
 })
 export class TasksApiModule {}

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { type Db, poolOf, prepared } from '../database/db.js';
+import { quoteIdentifier } from './processors/csv/csv-columns.js';
+import { LINE_COLUMN } from './processors/csv/csv-import.options.js';
 import type { TaskEventRow, TaskProgress, TaskRow, TaskStatus } from './task.js';
 
 /** One task to insert (its job exists already, in the same transaction). */
@@ -65,6 +67,17 @@ WITH bumped AS (
 )
 SELECT task_event_insert(id, last_seq, $4, $5) FROM bumped`,
 );
+
+/** The table names csv.import gives, as its result stores them (already quoted). */
+const IMPORT_TABLE = /^imports\."task_[0-9a-f]{32}"$/;
+/** JSON numbers beyond this lose digits in JavaScript; such ints are sent as strings. */
+const MAX_SAFE = '9007199254740991';
+
+/** A column of an import table, from the task's stored result. */
+export interface ImportColumn {
+  name: string;
+  type: string;
+}
 
 const LIST_COLUMNS = `*, (extract(epoch FROM created_at) * 1000000)::bigint::text AS created_us`;
 
@@ -143,6 +156,35 @@ export class TasksRepository {
       [taskId, afterSeq, limit],
     );
     return rows;
+  }
+
+  /**
+   * Rows of a csv.import table after a line, in line order, each as one JSON object (`_line`
+   * first; keys in column order, which jsonb would not keep). The table and column names come
+   * from the task's stored result, never from the request, and are quoted here. Uses the unique
+   * index on _line that the import builds.
+   */
+  async importRows(
+    table: string,
+    columns: ImportColumn[],
+    afterLine: string,
+    limit: number,
+  ): Promise<Record<string, unknown>[]> {
+    if (!IMPORT_TABLE.test(table)) throw new Error(`not an import table: ${table}`);
+    const select = columns.map(({ name, type }) => {
+      const column = quoteIdentifier(name);
+      return type === 'int'
+        ? `CASE WHEN ${column} BETWEEN -${MAX_SAFE} AND ${MAX_SAFE} THEN to_json(${column}) ` +
+            `ELSE to_json(${column}::text) END AS ${column}`
+        : column;
+    });
+    const { rows } = await this.pool.query<{ row: Record<string, unknown> }>(
+      `SELECT row_to_json(r) AS row FROM (
+         SELECT ${[LINE_COLUMN, ...select].join(', ')} FROM ${table}
+         WHERE ${LINE_COLUMN} > $1 ORDER BY ${LINE_COLUMN} LIMIT $2) r ORDER BY r.${LINE_COLUMN}`,
+      [afterLine, limit],
+    );
+    return rows.map((r) => r.row);
   }
 
   /** False when the attempt is no longer the task's current one. */
