@@ -12,6 +12,8 @@ export interface TaskEvent {
 }
 
 const FINAL_KINDS = new Set(['succeeded', 'failed', 'cancelled']);
+/** How long the server may stay out of reach (at the start, or after a lost connection). */
+const DEFAULT_GIVE_UP_AFTER_MS = 15_000;
 
 export class FollowTaskError extends Error {
   constructor(
@@ -26,7 +28,9 @@ export class FollowTaskError extends Error {
 /**
  * Follows one task over Socket.IO: yields its events in seq order, from the first (or after
  * `afterSeq`) until it ends. After a dropped connection it reconnects and resumes after the last
- * seq it yielded, so no event is skipped or repeated.
+ * seq it yielded, so no event is skipped or repeated. It throws a FollowTaskError when the key is
+ * refused, the task is not found, `url` is not a Taskyard service, or the server stays out of reach
+ * for `giveUpAfterMs`.
  *
  *     for await (const event of followTask('http://localhost:3000', key, taskId)) { … }
  */
@@ -34,17 +38,30 @@ export async function* followTask(
   url: string,
   apiKey: string,
   taskId: string,
-  options: { afterSeq?: number; signal?: AbortSignal } = {},
+  options: { afterSeq?: number; signal?: AbortSignal; giveUpAfterMs?: number } = {},
 ): AsyncGenerator<TaskEvent> {
   let lastSeq = options.afterSeq ?? 0;
   const buffered: TaskEvent[] = [];
   let wake: (() => void) | undefined;
   let failure: FollowTaskError | undefined;
-  const socket: Socket = io(`${url.replace(/\/$/, '')}/tasks`, {
+  const base = url.replace(/\/+$/, '');
+  const socket: Socket = io(`${base}/tasks`, {
     auth: { token: apiKey },
     transports: ['websocket'],
   });
   const nudge = (): void => wake?.();
+  let lastError = 'no answer';
+  const giveUpAfterMs = options.giveUpAfterMs ?? DEFAULT_GIVE_UP_AFTER_MS;
+  let giveUp: NodeJS.Timeout | undefined;
+  const armGiveUp = (): void => {
+    giveUp ??= setTimeout(() => {
+      failure ??= new FollowTaskError(
+        `cannot reach a Taskyard service at ${base} (${lastError}) for ${giveUpAfterMs / 1000} s`,
+      );
+      nudge();
+    }, giveUpAfterMs);
+  };
+  armGiveUp();
   socket.on('task.event', (event: TaskEvent) => {
     if (event.taskId !== taskId || event.seq <= lastSeq) return;
     buffered.push(event);
@@ -52,6 +69,8 @@ export async function* followTask(
   });
   // On every (re)connection: subscribe again from the last seq handed out.
   socket.on('connect', () => {
+    clearTimeout(giveUp);
+    giveUp = undefined;
     socket
       .emitWithAck('subscribe', { taskId, afterSeq: lastSeq })
       .then((ack: { ok: boolean; error?: { detail?: string } }) => {
@@ -61,12 +80,20 @@ export async function* followTask(
       }, nudge);
   });
   socket.on('disconnect', (reason) => {
+    if (reason === 'io client disconnect') return; // closed by us: done
+    armGiveUp();
     // The server ended the session (a restart, a revoked key): try again; a refusal ends it.
     if (reason === 'io server disconnect') socket.connect();
   });
   socket.on('connect_error', (error: Error & { data?: { detail?: string } }) => {
-    // Refused by the server (a bad key): retrying will not help.
-    if (error.data) failure = new FollowTaskError(error.data.detail ?? error.message, error.data);
+    lastError = error.message;
+    // Refused by the server (a bad key), or no /tasks namespace there: retrying will not help.
+    if (error.data) failure ??= new FollowTaskError(error.data.detail ?? error.message, error.data);
+    if (error.message === 'Invalid namespace') {
+      failure ??= new FollowTaskError(
+        `${base} is not a Taskyard service's base URL (no /tasks namespace there); give its root, e.g. http://localhost:3000`,
+      );
+    }
     nudge();
   });
   const onAbort = (): void => {
@@ -94,6 +121,7 @@ export async function* followTask(
       await new Promise<void>((resolve) => (wake = resolve));
     }
   } finally {
+    clearTimeout(giveUp);
     options.signal?.removeEventListener('abort', onAbort);
     socket.close();
   }

@@ -53,6 +53,17 @@ export class EmbeddedPostgres {
     return embedded;
   }
 
+  /** The URL of the server a running Taskyard process keeps under `dataDir`, if one runs. */
+  static async urlOfRunning(dataDir: string, logger: Logger): Promise<string | undefined> {
+    const embedded = new EmbeddedPostgres(dataDir, logger);
+    const state = await embedded.readState();
+    if (!state?.port) return undefined;
+    const running = await embedded.runningPostmaster(
+      state.clusterDir ?? embedded.defaultClusterDir(),
+    );
+    return running ? embedded.urlFor(state.password, state.port) : undefined;
+  }
+
   /** postgres://… of the `taskyard` database on the server. */
   get url(): string {
     return this.connectionUrl;
