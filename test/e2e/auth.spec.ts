@@ -266,7 +266,7 @@ describe('API keys and request protection', () => {
     const listed = await runKeysCli(url, ['list', '--tenant', 'acme']);
     expect(listed.code).toBe(0);
     expect(listed.stdout).toMatch(
-      new RegExp(`${id}\\s+acme\\s+user\\s+${key.slice(0, 10)}.*ci\\s+active`),
+      new RegExp(`^${id}\\s+${key.slice(0, 10)}…\\s+acme\\s+ci\\s+user\\s+\\S+\\s+\\S+\\s+-$`, 'm'),
     );
     expect(listed.stdout).not.toContain(key);
 
@@ -277,17 +277,8 @@ describe('API keys and request protection', () => {
       async () => (await http().get('/api/v1/tasks').set(bearer(key))).status === 401,
       5_000,
     );
-    expect((await runKeysCli(url, ['list', '--tenant', 'acme'])).stdout).toMatch(/ci\s+revoked /);
-  });
-
-  it('exits 1 with the usage on stderr when the keys CLI is misused', async () => {
-    const url = testApp.database.url;
-    const misuses = [[], ['frobnicate'], ['create', '--tenant', 'acme'], ['revoke']];
-    for (const run of await Promise.all(misuses.map((args) => runKeysCli(url, args)))) {
-      expect(run.code).toBe(1);
-      expect(run.stderr).toMatch(/^usage: npm run keys -- create --tenant <tenant>/);
-    }
-    const unknown = await runKeysCli(url, ['revoke', '00000000-0000-4000-8000-000000000000']);
-    expect(unknown).toMatchObject({ code: 1, stderr: expect.stringContaining('no API key') });
+    expect((await runKeysCli(url, ['list', '--tenant', 'acme'])).stdout).toMatch(
+      new RegExp(`^${id}\\s.*\\sci\\s+user\\s+\\S+\\s+\\S+\\s+\\d{4}-\\d\\d-\\d\\dT\\S+$`, 'm'),
+    );
   });
 });
