@@ -31,6 +31,22 @@ export class AppConfig {
     readonly metricsRequireKey: boolean;
     /** Origins allowed by CORS: empty is none, `*` any. */
     readonly corsOrigins: string[];
+    /** Failed authentications per client address and minute; 0: no limit. */
+    readonly failuresPerMinute: number;
+  };
+  /** Node's HTTP server limits (see src/http-server.ts); 0 for requestTimeoutMs and maxConnections is off. */
+  readonly http: {
+    readonly headersTimeoutMs: number;
+    readonly requestTimeoutMs: number;
+    readonly idleTimeoutMs: number;
+    readonly keepAliveTimeoutMs: number;
+    readonly maxConnections: number;
+  };
+  /** Per-tenant defaults; an admin may set others per tenant. 0 for queued and bytes is no limit. */
+  readonly tenants: {
+    readonly maxRunningTasks: number;
+    readonly maxQueuedTasks: number;
+    readonly maxStoredBytes: number;
   };
   readonly files: {
     readonly maxUploadBytes: number;
@@ -85,6 +101,19 @@ export class AppConfig {
       rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
       metricsRequireKey: env.METRICS_REQUIRE_KEY,
       corsOrigins: env.CORS_ORIGINS.split(',').filter(Boolean),
+      failuresPerMinute: env.AUTH_FAILURES_PER_MINUTE,
+    };
+    this.http = {
+      headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
+      idleTimeoutMs: env.HTTP_IDLE_TIMEOUT_MS,
+      keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: env.HTTP_MAX_CONNECTIONS,
+    };
+    this.tenants = {
+      maxRunningTasks: env.TASKS_TENANT_MAX_RUNNING,
+      maxQueuedTasks: env.TASKS_TENANT_MAX_QUEUED,
+      maxStoredBytes: env.FILES_TENANT_MAX_BYTES,
     };
     this.files = {
       maxUploadBytes: env.MAX_UPLOAD_BYTES,

@@ -102,6 +102,30 @@ export class Environment {
   @Min(0)
   RATE_LIMIT_PER_MINUTE: number = 6000;
 
+  @IsInt()
+  @Min(0)
+  AUTH_FAILURES_PER_MINUTE: number = 30;
+
+  @IsInt()
+  @Min(100)
+  HTTP_HEADERS_TIMEOUT_MS: number = 20000;
+
+  @IsInt()
+  @Min(0)
+  HTTP_REQUEST_TIMEOUT_MS: number = 3600000;
+
+  @IsInt()
+  @Min(100)
+  HTTP_IDLE_TIMEOUT_MS: number = 30000;
+
+  @IsInt()
+  @Min(100)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: number = 5000;
+
+  @IsInt()
+  @Min(0)
+  HTTP_MAX_CONNECTIONS: number = 10000;
+
   @Transform(toBoolean)
   @IsBoolean()
   METRICS_REQUIRE_KEY: boolean = false;
@@ -120,6 +144,18 @@ export class Environment {
   @Min(1)
   @Max(300)
   TASKS_MAX_WAIT_S: number = 60;
+
+  @IsInt()
+  @Min(1)
+  TASKS_TENANT_MAX_RUNNING: number = 5;
+
+  @IsInt()
+  @Min(0)
+  TASKS_TENANT_MAX_QUEUED: number = 0;
+
+  @IsInt()
+  @Min(0)
+  FILES_TENANT_MAX_BYTES: number = 0;
 
   @IsInt()
   @Min(1)
