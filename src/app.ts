@@ -6,6 +6,7 @@ import type { Logger as PinoLogger } from 'pino';
 import { type AppExtraModules, AppModule } from './app.module.js';
 import { AppConfig } from './config/app-config.js';
 import { PostgresIoAdapter } from './gateway/postgres-io.adapter.js';
+import { StorableInputInterceptor } from './http/storable-input.interceptor.js';
 import { createValidationPipe } from './http/validation.js';
 import { accessLog } from './logging/access-log.js';
 import { NestLogAdapter } from './logging/nest-log-adapter.js';
@@ -36,6 +37,7 @@ export async function createApp(
   }
   app.useBodyParser('json', { limit: '1mb' });
   app.useGlobalPipes(createValidationPipe());
+  app.useGlobalInterceptors(new StorableInputInterceptor());
   if (config.runsApi) {
     app.useWebSocketAdapter(new PostgresIoAdapter(app, config.database.url ?? '', rootLogger));
   }

@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
+import { findUnstorable } from '../http/storable-json.js';
 import { type FieldError, flattenValidationErrors } from '../http/validation.js';
 import type { ProcessorRegistry, RegisteredProcessor } from './processor-registry.js';
 
@@ -33,6 +34,10 @@ export async function checkTaskSpec(
   if (!processor) {
     return [{ field: 'type', messages: [`type must be one of: ${processors.types().join(', ')}`] }];
   }
+  // Before the DTOs: class-transformer recurses, and what PostgreSQL refuses must not reach it.
+  const unstorable =
+    findUnstorable(spec.payload, 'payload') ?? findUnstorable(spec.options, 'options');
+  if (unstorable) return [unstorable];
   const errors: FieldError[] = [];
   const { meta } = processor;
   const fileId = typeof spec.fileId === 'string' ? spec.fileId : undefined;
@@ -75,9 +80,26 @@ async function checkDto(
   }
   const instance = plainToInstance(dto, value);
   const found = await validate(instance, { whitelist: true, forbidNonWhitelisted: true });
-  errors.push(...flattenValidationErrors(found, name));
+  errors.push(...flattenValidationErrors(found, name), ...droppedKeys(value, instance, name));
   // Plain JSON again: stored with the task, defaults included, so it shows what will run.
   return JSON.parse(JSON.stringify(instance)) as Record<string, unknown>;
+}
+
+/**
+ * Keys of the input that class-transformer leaves out of the instance without a word (`__proto__`,
+ * `constructor`), which forbidNonWhitelisted therefore never sees: unknown keys all the same, at
+ * any depth of nested option objects.
+ */
+function droppedKeys(raw: unknown, instance: unknown, path: string): FieldError[] {
+  if (typeof raw !== 'object' || raw === null || typeof instance !== 'object' || !instance) {
+    return [];
+  }
+  return Object.keys(raw).flatMap((key) => {
+    const at = `${path}.${key}`;
+    if (!Object.hasOwn(instance, key)) return [field(at, `property ${key} should not exist`)];
+    const inner = (instance as Record<string, unknown>)[key];
+    return droppedKeys((raw as Record<string, unknown>)[key], inner, at);
+  });
 }
 
 function field(name: string, message: string): FieldError {

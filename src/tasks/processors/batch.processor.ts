@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createInterface } from 'node:readline';
+import { findUnstorable } from '../../http/storable-json.js';
 import type { FieldError } from '../../http/validation.js';
 import { TaskInputError } from '../task-errors.js';
 import {
@@ -94,6 +95,9 @@ export class BatchProcessor implements TaskProcessorHandler {
     if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
       return [{ field: '', messages: ['must be a JSON object'] }];
     }
+    // The whole line: its keys and values may reach the task's stored error message.
+    const unstorable = findUnstorable(spec);
+    if (unstorable) return [unstorable];
     const unknown = Object.keys(spec).filter((key) => !LINE_FIELDS.has(key));
     if (unknown.length > 0) return [{ field: unknown[0], messages: ['should not exist'] }];
     if ((spec as TaskSpec).type === 'batch') {
