@@ -1,6 +1,10 @@
 import { STATUS_CODES } from 'node:http';
 import { HttpException } from '@nestjs/common';
+import { isDatabaseUnavailable } from './database-unavailable.js';
 import { type Problem, ProblemException, problemType, problemTypeForStatus } from './problem.js';
+
+/** What a 503 for an unreachable database asks the client to wait, in seconds. */
+const RETRY_AFTER_S = 5;
 
 export interface RenderedProblem {
   problem: Problem;
@@ -20,6 +24,15 @@ export function toProblem(error: unknown, instance: string): RenderedProblem {
   }
   if (error instanceof HttpException && isBodyParseError(error.cause)) {
     return { problem: malformedBody(error.cause, instance), headers: {}, unexpected: false };
+  }
+  if (isDatabaseUnavailable(error)) {
+    return {
+      problem: {
+        ...base(503, instance, 'The database cannot be reached at the moment; try again shortly.'),
+      },
+      headers: { 'Retry-After': String(RETRY_AFTER_S) },
+      unexpected: false,
+    };
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
