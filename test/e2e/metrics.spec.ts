@@ -31,6 +31,9 @@ function valueOf(metrics: string, name: string, labels: Labels): number {
   return matching[0]?.value ?? 0;
 }
 
+const requestCount = (metrics: string, labels: Labels): number =>
+  valueOf(metrics, 'http_request_duration_seconds_count', labels);
+
 describe('GET /metrics', () => {
   let testApp: TestApp;
   let key: string;
@@ -58,8 +61,6 @@ describe('GET /metrics', () => {
     const items = { method: 'GET', route: '/api/v1/probe/items/:id', status_code: '200' };
     const unmatched = { method: 'GET', route: '(unmatched)', status_code: '404' };
     const invalid = { method: 'POST', route: '/api/v1/probe', status_code: '422' };
-    const count = (metrics: string, labels: Labels) =>
-      valueOf(metrics, 'http_request_duration_seconds_count', labels);
     const before = await scrape();
 
     const http = request(testApp.baseUrl);
@@ -68,9 +69,9 @@ describe('GET /metrics', () => {
     await http.post('/api/v1/probe').send({}).expect(422);
 
     const after = await scrape();
-    expect(count(after, items) - count(before, items)).toBe(3);
-    expect(count(after, unmatched) - count(before, unmatched)).toBe(1);
-    expect(count(after, invalid) - count(before, invalid)).toBe(1);
+    expect(requestCount(after, items) - requestCount(before, items)).toBe(3);
+    expect(requestCount(after, unmatched) - requestCount(before, unmatched)).toBe(1);
+    expect(requestCount(after, invalid) - requestCount(before, invalid)).toBe(1);
     expect(after).not.toContain('/no/such/route');
     // Buckets are cumulative and end at the count; the sum grew by the time taken.
     const buckets = samples(after, 'http_request_duration_seconds_bucket')
@@ -78,7 +79,7 @@ describe('GET /metrics', () => {
       .map((s) => s.value);
     expect(buckets.length).toBeGreaterThan(1);
     expect(buckets).toEqual(buckets.toSorted((a, b) => a - b));
-    expect(buckets.at(-1)).toBe(count(after, items));
+    expect(buckets.at(-1)).toBe(requestCount(after, items));
     const sum = (metrics: string) => valueOf(metrics, 'http_request_duration_seconds_sum', items);
     expect(sum(after)).toBeGreaterThan(sum(before));
   });
