@@ -27,7 +27,11 @@ export async function sendFile(
     'Content-Type',
     downloadContentType(file.media_type, file.artifact_name !== null),
   );
-  response.setHeader('Content-Disposition', contentDisposition(file.name ?? file.id));
+  const name = file.name ?? file.id;
+  response.setHeader(
+    'Content-Disposition',
+    contentDisposition(name, { fallback: asciiName(name) }),
+  );
   response.setHeader('Cache-Control', 'private, no-cache');
   if (matches(request.headers['if-none-match'], etag)) {
     response.status(304).end();
@@ -47,6 +51,18 @@ export async function sendFile(
   const content = await files.open(file, range);
   // A client that goes away ends the pipeline with an error: nothing to report to anyone.
   await pipeline(content, response).catch(() => undefined);
+}
+
+/**
+ * The plain `filename` beside `filename*=UTF-8''…` (RFC 6266) for clients that only read that:
+ * accents dropped, other non-ASCII characters as "_" (the package's "?" is not a valid file name
+ * character on Windows).
+ */
+function asciiName(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[^\x20-\x7e]/gu, '_');
 }
 
 function requestedRange(request: Request, size: number, etag: string): ByteRange | undefined {

@@ -74,7 +74,7 @@ export function downloadContentType(mediaType: string, isArtifact: boolean): str
   return `${mediaType}; charset=utf-8`;
 }
 
-/** The client's file name as metadata: no directories, no control characters, at most 255 characters. */
+/** The client's file name as metadata: no directories, no control characters, at most 255 code points. */
 export function cleanFileName(raw: string | undefined): string | null {
   if (!raw) return null;
   const base =
@@ -82,6 +82,7 @@ export function cleanFileName(raw: string | undefined): string | null {
       .replace(/\p{Cc}/gu, '')
       .split(/[\\/]/)
       .pop() ?? '';
-  const name = base.trim().slice(0, 255);
+  // By code points: cutting UTF-16 units could split an emoji into a lone surrogate.
+  const name = Array.from(base.trim()).slice(0, 255).join('');
   return name === '' || name === '.' || name === '..' ? null : name;
 }

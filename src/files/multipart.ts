@@ -37,6 +37,9 @@ export function readMultipart(
   try {
     parser = busboy({
       headers: request.headers,
+      // RFC 7578: names are UTF-8 (browsers and curl send them so); busboy's default is latin1.
+      // `filename*` (RFC 5987), when a part has it, is preferred by busboy and names its charset.
+      defParamCharset: 'utf8',
       limits: { files: 1, fields: MAX_FIELDS, fieldSize: MAX_FIELD_BYTES, parts: MAX_FIELDS + 1 },
     });
   } catch (error) {
