@@ -48,6 +48,15 @@ export class AppConfig {
     readonly maxQueuedTasks: number;
     readonly maxStoredBytes: number;
   };
+  /** Socket.IO /tasks: per-connection limits and the live feed's own database pool. */
+  readonly gateway: {
+    readonly messagesPerSecond: number;
+    readonly messageBurst: number;
+    readonly abuseLimit: number;
+    readonly maxSubscriptions: number;
+    readonly databasePoolSize: number;
+    readonly readQueue: number;
+  };
   readonly files: {
     readonly maxUploadBytes: number;
     readonly mediaTypes: ReadonlySet<string>;
@@ -114,6 +123,14 @@ export class AppConfig {
       maxRunningTasks: env.TASKS_TENANT_MAX_RUNNING,
       maxQueuedTasks: env.TASKS_TENANT_MAX_QUEUED,
       maxStoredBytes: env.FILES_TENANT_MAX_BYTES,
+    };
+    this.gateway = {
+      messagesPerSecond: env.GATEWAY_MESSAGES_PER_SECOND,
+      messageBurst: env.GATEWAY_MESSAGE_BURST,
+      abuseLimit: env.GATEWAY_ABUSE_LIMIT,
+      maxSubscriptions: env.GATEWAY_MAX_SUBSCRIPTIONS,
+      databasePoolSize: env.GATEWAY_DATABASE_POOL_SIZE,
+      readQueue: env.GATEWAY_READ_QUEUE,
     };
     this.files = {
       maxUploadBytes: env.MAX_UPLOAD_BYTES,

@@ -132,6 +132,31 @@ export class Environment {
 
   @IsInt()
   @Min(1)
+  GATEWAY_MESSAGES_PER_SECOND: number = 20;
+
+  @IsInt()
+  @Min(1)
+  GATEWAY_MESSAGE_BURST: number = 40;
+
+  @IsInt()
+  @Min(1)
+  GATEWAY_ABUSE_LIMIT: number = 100;
+
+  @IsInt()
+  @Min(1)
+  GATEWAY_MAX_SUBSCRIPTIONS: number = 100;
+
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  GATEWAY_DATABASE_POOL_SIZE: number = 3;
+
+  @IsInt()
+  @Min(1)
+  GATEWAY_READ_QUEUE: number = 200;
+
+  @IsInt()
+  @Min(1)
   MAX_UPLOAD_BYTES: number = 1073741824;
 
   @Matches(/^[\w.+-]+\/[\w.+-]+(,[\w.+-]+\/[\w.+-]+)*$/, {
