@@ -108,17 +108,14 @@ describe('GET /metrics', () => {
   });
 
   it('reports queued and running jobs as the database holds them', async () => {
-    const sleeps = [];
-    for (let i = 0; i < 2; i++) {
-      sleeps.push(
-        await createTask(testApp.baseUrl, key, { type: 'sleep', options: { ms: 600_000 } }),
-      );
-    }
-    for (const task of sleeps) await waitForTask(testApp.baseUrl, key, task.id, ['running']);
+    // Sleeps only, cancelled at the end: no job of this test is left to move other tests' counts.
+    const sleep = () =>
+      createTask(testApp.baseUrl, key, { type: 'sleep', options: { ms: 600_000 } });
+    const tasks = [await sleep(), await sleep()];
+    for (const task of tasks) await waitForTask(testApp.baseUrl, key, task.id, ['running']);
     await pauseQueue(testApp.baseUrl, 'tasks', true);
     try {
-      for (let i = 0; i < 3; i++)
-        await createTask(testApp.baseUrl, key, { type: 'echo', payload: `queued ${i}` });
+      for (let i = 0; i < 3; i++) tasks.push(await sleep());
       const metrics = await scrape();
       const rows = await testApp.database.query<{ status: string; n: number }>(
         `SELECT status, count(*)::int AS n FROM jobs
@@ -129,9 +126,10 @@ describe('GET /metrics', () => {
       const live = samples(metrics, 'jobs_live').filter((s) => s.labels.queue === 'tasks');
       expect(Object.fromEntries(live.map((s) => [s.labels.status, s.value]))).toEqual(database);
     } finally {
-      await pauseQueue(testApp.baseUrl, 'tasks', false);
-      for (const task of sleeps)
+      for (const task of tasks)
         await request(testApp.baseUrl).post(`${TASKS_PATH}/${task.id}/cancel`).set(bearer(key));
+      await pauseQueue(testApp.baseUrl, 'tasks', false);
+      for (const task of tasks) await waitForTask(testApp.baseUrl, key, task.id, ['cancelled']);
     }
   });
 });
