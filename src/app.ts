@@ -8,6 +8,7 @@ import { AppConfig } from './config/app-config.js';
 import { PostgresIoAdapter } from './gateway/postgres-io.adapter.js';
 import { StorableInputInterceptor } from './http/storable-input.interceptor.js';
 import { createValidationPipe } from './http/validation.js';
+import { limitConnections } from './http-server.js';
 import { accessLog } from './logging/access-log.js';
 import { NestLogAdapter } from './logging/nest-log-adapter.js';
 import { requestIdMiddleware } from './logging/request-id.js';
@@ -25,6 +26,7 @@ export async function createApp(
     { logger: new NestLogAdapter(rootLogger), abortOnError: false },
   );
   app.disable('x-powered-by');
+  limitConnections(app.getHttpServer(), config.http);
   app.use(requestIdMiddleware);
   app.use(accessLog(rootLogger));
   app.use(helmet());
