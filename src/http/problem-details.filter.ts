@@ -2,6 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common'
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Express, Request, Response } from 'express';
 import { ContextLogger, InjectLogger } from '../logging/logger.js';
+import { redactUrl } from '../logging/redact-url.js';
 import { methodNotAllowedFor } from './method-not-allowed.js';
 import { toProblem } from './to-problem.js';
 
@@ -23,6 +24,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       request.originalUrl.split('?')[0] ?? '/',
     );
     if (typeof request.id === 'string') problem.requestId = request.id;
+    // Nest's 404 names the URL it could not route, query included: no credential goes back out.
+    problem.detail = problem.detail.replaceAll(request.originalUrl, redactUrl(request.originalUrl));
 
     if (unexpected) this.logger.error({ err: error }, 'request failed unexpectedly');
     if (response.headersSent) {
