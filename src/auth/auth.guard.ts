@@ -2,7 +2,7 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { AppConfig } from '../config/app-config.js';
 import { ProblemException } from '../http/problem.js';
-import { ApiKeysService } from './api-keys.service.js';
+import { KeyAuthenticator, unauthorized } from './key-authenticator.js';
 import {
   ADMIN_ONLY_METADATA,
   type AuthenticatedRequest,
@@ -16,7 +16,7 @@ const BEARER = /^Bearer\s+(\S+)\s*$/i;
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly keys: ApiKeysService,
+    private readonly authenticator: KeyAuthenticator,
     private readonly config: AppConfig,
   ) {}
 
@@ -33,12 +33,10 @@ export class AuthGuard implements CanActivate {
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = request.headers.authorization;
-    if (!header)
-      throw unauthorized('This route needs an API key: send "Authorization: Bearer <key>".');
+    if (!header) unauthorized('This route needs an API key: send "Authorization: Bearer <key>".');
     const key = BEARER.exec(header)?.[1];
-    if (!key) throw unauthorized('The Authorization header must read "Bearer <key>".');
-    const caller = await this.keys.authenticate(key);
-    if (!caller) throw unauthorized('The API key is not known or has been revoked.');
+    if (!key) unauthorized('The Authorization header must read "Bearer <key>".');
+    const caller = await this.authenticator.authenticate(key, request.ip);
     request.caller = caller;
 
     if (caller.role !== 'admin' && adminOnly) {
@@ -52,14 +50,4 @@ export class AuthGuard implements CanActivate {
     }
     return true;
   }
-}
-
-function unauthorized(detail: string): ProblemException {
-  return new ProblemException({
-    status: 401,
-    slug: 'unauthorized',
-    title: 'Unauthorized',
-    detail,
-    headers: { 'WWW-Authenticate': 'Bearer realm="taskyard"' },
-  });
 }

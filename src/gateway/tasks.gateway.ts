@@ -13,6 +13,7 @@ import { validate } from 'class-validator';
 import type { Namespace, Socket } from 'socket.io';
 import type { Caller } from '../auth/api-key.js';
 import { ApiKeysService } from '../auth/api-keys.service.js';
+import { KeyAuthenticator } from '../auth/key-authenticator.js';
 import { flattenValidationErrors } from '../http/validation.js';
 import { TaskEventsListener } from '../tasks/task-events.listener.js';
 import { toEventView } from '../tasks/task.js';
@@ -52,6 +53,7 @@ export class TasksGateway
 
   constructor(
     private readonly keys: ApiKeysService,
+    private readonly authenticator: KeyAuthenticator,
     private readonly tasks: TasksRepository,
     private readonly listener: TaskEventsListener,
     private readonly metrics: GatewayMetrics,
@@ -130,7 +132,9 @@ export class TasksGateway
 
   private async authenticate(socket: Socket): Promise<void> {
     const key = keyOf(socket);
-    const caller = key ? await this.keys.authenticate(key) : undefined;
+    const caller = key
+      ? await this.authenticator.forHandshake(key, socket.handshake.address)
+      : undefined;
     if (!caller || !key) {
       throw Object.assign(new Error('unauthorized'), {
         data: problem(
