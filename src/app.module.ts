@@ -14,6 +14,7 @@ import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { TasksApiModule, TasksModule } from './tasks/tasks.module.js';
+import { TenantLimitsApiModule } from './tenants/tenant-limits.module.js';
 import { WorkerModule } from './worker/worker.module.js';
 
 /** Business routes live under this prefix; health, metrics and docs stay at the root. */
@@ -25,6 +26,7 @@ const API_MODULES: Type[] = [
   FilesApiModule,
   TasksApiModule,
   JobsAdminModule,
+  TenantLimitsApiModule,
   GatewayModule,
 ];
 

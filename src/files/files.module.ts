@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import path from 'node:path';
 import { AppConfig } from '../config/app-config.js';
+import { TenantLimitsModule } from '../tenants/tenant-limits.module.js';
 import { BlobStorage } from './blob-storage.js';
 import { FilesController } from './files.controller.js';
 import { FilesRepository } from './files.repository.js';
@@ -9,6 +10,7 @@ import { LocalBlobStorage } from './local-blob-storage.js';
 
 /** Blob storage and file rows, for the files API and for tasks (inputs and artifacts). */
 @Module({
+  imports: [TenantLimitsModule],
   providers: [
     FilesRepository,
     FilesService,

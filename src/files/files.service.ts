@@ -5,6 +5,7 @@ import { type Caller, tenantScope } from '../auth/api-key.js';
 import { isUuid } from '../auth/api-keys.service.js';
 import { type Db, inTransaction } from '../database/db.js';
 import { ProblemException } from '../http/problem.js';
+import { TenantLimitsService } from '../tenants/tenant-limits.service.js';
 import { BlobStorage, type ByteRange, type StagedBlob } from './blob-storage.js';
 import { type FileRow, FilesRepository } from './files.repository.js';
 
@@ -19,6 +20,7 @@ export class FilesService {
   constructor(
     private readonly files: FilesRepository,
     private readonly storage: BlobStorage,
+    private readonly limits: TenantLimitsService,
     @InjectLogger('files') private readonly logger: ContextLogger,
   ) {}
 
@@ -53,6 +55,7 @@ export class FilesService {
     staged: StagedBlob,
     meta: FileMetadata,
   ): Promise<FileRow> {
+    await this.limits.checkStoredBytes(tx, tenant, staged.size);
     const inserted = await this.files.insert(tx, {
       tenant,
       sha256: staged.sha256,

@@ -8,6 +8,7 @@ import { HandlerRegistry } from './handler-registry.js';
 import { type Job, type JobSpec, toJob } from './job.js';
 import { JobsMetrics } from './jobs.metrics.js';
 import { cancelJobs, retryJob, selectJob } from './sql/control.sql.js';
+import { setGroupMaxRunning } from './sql/groups.sql.js';
 
 export interface EnqueueOptions {
   /** The EntityManager of an open transaction: the jobs then exist only if it commits. */
@@ -55,6 +56,11 @@ export class JobsService {
     }
     for (const { queue, type, n } of counts.values()) this.metrics.enqueued.inc({ queue, type }, n);
     return jobs;
+  }
+
+  /** Running jobs allowed for one group key, cluster-wide; null: JOBS_GROUP_MAX_RUNNING. */
+  async setGroupMaxRunning(groupKey: string, maxRunning: number | null): Promise<void> {
+    await setGroupMaxRunning(this.db, groupKey, maxRunning);
   }
 
   async get(id: string): Promise<Job | undefined> {

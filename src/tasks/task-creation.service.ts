@@ -6,6 +6,7 @@ import { BlobStorage } from '../files/blob-storage.js';
 import { checkDeclaredLength, isMultipart, readMultipart } from '../files/multipart.js';
 import { ProblemException } from '../http/problem.js';
 import { validationProblem } from '../http/validation.js';
+import { TenantLimitsService } from '../tenants/tenant-limits.service.js';
 import type { TaskSpec } from './task-spec.js';
 import { type CreatedTask, TaskCreator } from './task-creator.js';
 
@@ -20,6 +21,7 @@ export class TaskCreationService {
     private readonly tasks: TaskCreator,
     private readonly storage: BlobStorage,
     private readonly config: AppConfig,
+    private readonly limits: TenantLimitsService,
   ) {}
 
   async create(caller: Caller, request: Request, idempotencyKey?: string): Promise<CreatedTask> {
@@ -31,6 +33,8 @@ export class TaskCreationService {
         },
       ]);
     }
+    // Before the body is read: a full tenant does not upload a file for nothing.
+    await this.limits.checkQueuedTasks(caller.tenant);
     if (isMultipart(request)) return this.fromForm(caller, request, idempotencyKey);
     if (!request.is('application/json')) {
       throw new ProblemException({

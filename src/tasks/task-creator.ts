@@ -9,6 +9,7 @@ import { ProblemException } from '../http/problem.js';
 import { type FieldError, validationProblem } from '../http/validation.js';
 import type { Job } from '../jobs/job.js';
 import { JobsService } from '../jobs/jobs.service.js';
+import { TenantLimitsService, tenantGroupKey } from '../tenants/tenant-limits.service.js';
 import { ProcessorRegistry } from './processor-registry.js';
 import { TASK_JOB_PREFIX, type TaskRow } from './task.js';
 import { CreateBatcher } from './task-create-batcher.js';
@@ -53,6 +54,7 @@ export class TaskCreator {
     private readonly processors: ProcessorRegistry,
     private readonly jobs: JobsService,
     private readonly files: FilesService,
+    private readonly limits: TenantLimitsService,
   ) {
     this.batcher = new CreateBatcher((items) =>
       inTransaction(this.tasks.pool, async (tx) => {
@@ -65,6 +67,7 @@ export class TaskCreator {
   async create(caller: Caller, spec: TaskSpec, idempotencyKey?: string): Promise<CreatedTask> {
     const checked = await this.check(spec, false);
     if (checked.fileId) await this.checkInputFile(caller, checked);
+    await this.limits.ensureRunningCap(caller.tenant);
     if (!idempotencyKey) {
       const task = await this.batcher.add({ tenant: caller.tenant, spec: checked });
       return { task, created: true };
@@ -90,6 +93,7 @@ export class TaskCreator {
     try {
       checked = await this.check(spec, true);
       checkInput(checked, { mediaType: file.mediaType, size: file.staged.size }, 'file');
+      await this.limits.ensureRunningCap(caller.tenant);
     } catch (error) {
       await file.staged.discard();
       throw error;
@@ -113,6 +117,7 @@ export class TaskCreator {
     parent: { id: string; tenant: string },
     children: { line: number; spec: CheckedTaskSpec }[],
   ): Promise<number> {
+    await this.limits.ensureRunningCap(parent.tenant);
     return inTransaction(this.tasks.pool, async (tx) => {
       const rows = await this.insertMany(
         tx,
@@ -136,7 +141,7 @@ export class TaskCreator {
     const ids = items.map(() => randomUUID());
     const jobs = await this.jobs.enqueueMany(
       items.map((item, i) => ({
-        ...this.jobSpec(item.spec, ids[i] ?? ''),
+        ...this.jobSpec(item.tenant, item.spec, ids[i] ?? ''),
         idempotencyKey: item.parent && `task-child:${item.parent.id}:${item.parent.line}`,
       })),
       { tx },
@@ -191,7 +196,7 @@ export class TaskCreator {
     const id = randomUUID();
     const jobKey = extra.idempotencyKey && `task:${tenant}:${extra.idempotencyKey}`;
     const job = await this.jobs.enqueue(
-      { ...this.jobSpec(spec, id), idempotencyKey: jobKey },
+      { ...this.jobSpec(tenant, spec, id), idempotencyKey: jobKey },
       { tx },
     );
     const existingId = (job.payload as { taskId?: string }).taskId;
@@ -213,11 +218,13 @@ export class TaskCreator {
     throw new Error(`task ${id} was not inserted`);
   }
 
-  private jobSpec(spec: CheckedTaskSpec, taskId: string) {
+  /** The group makes the queue cap the tenant's running tasks (its limit is set on the group). */
+  private jobSpec(tenant: string, spec: CheckedTaskSpec, taskId: string) {
     const { meta } = spec.processor;
     return {
       type: `${TASK_JOB_PREFIX}${spec.type}`,
       queue: TASKS_QUEUE,
+      groupKey: tenantGroupKey(tenant),
       payload: { taskId },
       maxAttempts: meta.maxAttempts,
       timeoutMs: meta.timeoutMs,

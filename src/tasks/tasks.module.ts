@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { FilesModule } from '../files/files.module.js';
+import { TenantLimitsModule } from '../tenants/tenant-limits.module.js';
 import { BatchProcessor } from './processors/batch.processor.js';
 import { ImportRowsService } from './import-rows.service.js';
 import { CsvImportProcessor } from './processors/csv-import.processor.js';
@@ -27,7 +28,7 @@ const BUILT_IN_PROCESSORS = [
 
 /** Tasks on every role: the worker runs their processors, the API serves them. */
 @Module({
-  imports: [DiscoveryModule, FilesModule],
+  imports: [DiscoveryModule, FilesModule, TenantLimitsModule],
   providers: [
     TasksRepository,
     TasksService,
@@ -43,7 +44,7 @@ export class TasksModule {}
 
 /** The tasks API, for API roles. */
 @Module({
-  imports: [TasksModule, FilesModule],
+  imports: [TasksModule, FilesModule, TenantLimitsModule],
   controllers: [TasksController],
   providers: [TaskCreationService, TaskQueriesService, ImportRowsService],
 })
