@@ -40,16 +40,20 @@ export function findUnstorable(value: unknown, root = ''): FieldError | undefine
         messages: [`objects and arrays may nest at most ${MAX_JSON_DEPTH} levels deep`],
       };
     }
-    const entries = Array.isArray(current) ? current.entries() : Object.entries(current);
-    const children: Pending[] = [];
-    for (const [key, child] of entries) {
-      const childPath = join(path, String(key));
-      const keyProblem = typeof key === 'string' ? textProblem(key) : undefined;
-      if (keyProblem) return { field: childPath, messages: [`the key ${keyProblem}`] };
-      children.push({ value: child, path: childPath, depth: depth + 1 });
+    const entries: [string | number, unknown][] = Array.isArray(current)
+      ? [...current.entries()]
+      : Object.entries(current);
+    for (const [key] of entries) {
+      const keyProblem = typeof key === 'string' && textProblem(key);
+      if (keyProblem)
+        return { field: join(path, String(key)), messages: [`the key ${keyProblem}`] };
     }
-    // Reversed onto the stack: the first problem in document order is the one reported.
-    stack.push(...children.toReversed());
+    // Last entry first onto the stack: values are checked, and reported, in document order.
+    // One push per entry: spreading a 500,000-item array into push() would overflow the stack.
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [key, child] = entries[i] as [string | number, unknown];
+      stack.push({ value: child, path: join(path, String(key)), depth: depth + 1 });
+    }
   }
   return undefined;
 }

@@ -189,6 +189,14 @@ describe('input PostgreSQL cannot store, and unknown option keys, are refused wi
     expect(deeper.body.errors[0].messages[0]).toMatch(/64 levels/);
   });
 
+  it('checks a wide body without running out of stack', async () => {
+    // About 900 KB: under the 1 MB body limit, 450,000 items in one array.
+    const items = Array.from({ length: 450_000 }, () => '0').join(',');
+    await postJson(`{"type":"echo","payload":[${items}]}`).expect(202);
+    const bad = await postJson(`{"type":"echo","payload":[${items},"\\u0000"]}`).expect(422);
+    expect(bad.body.errors[0].field).toBe('payload.450000');
+  });
+
   it('fails a batch whose manifest line holds NUL or a lone surrogate, creating no child', async () => {
     const lines = [
       '{"type":"echo","payload":{"ok":true}}',
