@@ -45,13 +45,12 @@ export function findUnstorable(value: unknown, root = ''): FieldError | undefine
       : Object.entries(current);
     for (const [key] of entries) {
       const keyProblem = typeof key === 'string' && textProblem(key);
-      if (keyProblem)
-        return { field: join(path, String(key)), messages: [`the key ${keyProblem}`] };
+      if (keyProblem) return { field: join(path, key), messages: [`the key ${keyProblem}`] };
     }
     // Last entry first onto the stack: values are checked, and reported, in document order.
     // One push per entry: spreading a 500,000-item array into push() would overflow the stack.
     for (let i = entries.length - 1; i >= 0; i--) {
-      const [key, child] = entries[i] as [string | number, unknown];
+      const [key, child] = entries[i];
       stack.push({ value: child, path: join(path, String(key)), depth: depth + 1 });
     }
   }
