@@ -2,7 +2,7 @@ import request from 'supertest';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { bearer, createUserKey } from '../support/auth.js';
 import { adminQuery, createTestDatabase, type TestDatabase } from '../support/database.js';
-import { TASKS_PATH } from '../support/tasks.js';
+import { postFileTask, TASKS_PATH } from '../support/tasks.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { blobStore, upload } from '../support/uploads.js';
 import { waitFor } from '../support/wait.js';
@@ -82,6 +82,11 @@ describe('while PostgreSQL cannot be reached, requests answer 503 unavailable wi
         .send({ type: 'echo', payload: 1 }),
       list: await request(testApp.baseUrl).get(TASKS_PATH).set(bearer(acme)),
       upload: await upload(testApp.baseUrl, acme, 'a,b\n1,2\n', 'during-outage.csv'),
+      createWithFile: await postFileTask(testApp.baseUrl, acme, 'csv.import', {
+        content: 'a,b\n1,2\n',
+        filename: 'during-outage.csv',
+        contentType: 'text/csv',
+      }),
     };
     const blobs = blobStore(testApp.config.dataDir);
     return {
@@ -91,7 +96,12 @@ describe('while PostgreSQL cannot be reached, requests answer 503 unavailable wi
     };
   };
   const unavailableEverywhere = {
-    answers: { create: UNAVAILABLE, list: UNAVAILABLE, upload: UNAVAILABLE },
+    answers: {
+      create: UNAVAILABLE,
+      list: UNAVAILABLE,
+      upload: UNAVAILABLE,
+      createWithFile: UNAVAILABLE,
+    },
     staged: [],
     blobs: [],
   };
