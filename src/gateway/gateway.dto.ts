@@ -1,6 +1,18 @@
-import { Equals, IsInt, IsOptional, IsUUID, Min, ValidateIf } from 'class-validator';
+import {
+  Equals,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
 
-/** `{taskId, afterSeq?}` follows one task; `{all: true}` every task of the caller's tenant. */
+/**
+ * `{taskId, afterSeq?}` follows one task; `{all: true, after?}` every task of the caller's tenant,
+ * from now or from a position the stream gave (each of its events carries one).
+ */
 export class SubscribeDto {
   @ValidateIf((dto: SubscribeDto) => dto.all === undefined)
   @IsUUID()
@@ -15,4 +27,10 @@ export class SubscribeDto {
   @IsInt()
   @Min(0)
   afterSeq?: number;
+
+  /** The `position` of the last tenant-stream event taken (with `all` only). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(4096)
+  after?: string;
 }

@@ -2,11 +2,12 @@ import { Module } from '@nestjs/common';
 import { ApiKeysModule } from '../auth/api-keys.module.js';
 import { TasksModule } from '../tasks/tasks.module.js';
 import { GatewayMetrics } from './gateway.metrics.js';
+import { GatewayReads } from './gateway-reads.js';
 import { TasksGateway } from './tasks.gateway.js';
 
 /** Live task events over Socket.IO, for API roles. */
 @Module({
   imports: [ApiKeysModule, TasksModule],
-  providers: [TasksGateway, GatewayMetrics],
+  providers: [TasksGateway, GatewayMetrics, GatewayReads],
 })
 export class GatewayModule {}

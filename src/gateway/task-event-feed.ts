@@ -1,133 +1,141 @@
 import type { TaskEventView } from '../tasks/task.js';
+import type { FeedEvent } from './gateway-reads.js';
 
-const FINAL_KINDS = new Set(['succeeded', 'failed', 'cancelled']);
-/** How many events the reader answers at most per call. */
-export const READ_PAGE = 1000;
+/** How many events one read answers at most. */
+export const READ_PAGE = 500;
 
-/** One connected client's subscriptions, as the feed keeps them. */
+/** One connected client's task subscriptions, as the feed keeps them. */
 export interface FeedClient {
-  tenant: string;
-  admin: boolean;
   /** The seq last sent per task: what comes next continues from it, with no gap or repeat. */
   lastSent: Map<string, number>;
-  tasks: Set<string>;
-  all: boolean;
+  /** Tasks it follows live (its replay done). */
+  live: Set<string>;
+  /** Live events: progress may be merged while the connection is congested. */
   send(event: TaskEventView): void;
-}
-
-export interface FeedEvent extends TaskEventView {
-  tenant: string;
+  /** Replayed events: every one, paced by `drained`. */
+  replay(event: TaskEventView): void;
+  congested(): boolean;
+  /** Resolves when the connection has room again, or has closed. */
+  drained(): Promise<void>;
+  /** Replays of one client run one after another: one page in memory per client. */
+  lane: Promise<void>;
 }
 
 /** Reads a task's events after a seq, in order, with the task's tenant. */
-export type EventReader = (taskId: string, afterSeq: number) => Promise<FeedEvent[]>;
+export type EventReader = (taskId: string, afterSeq: number, limit: number) => Promise<FeedEvent[]>;
+
+interface TaskState {
+  clients: Set<FeedClient>;
+  reading: boolean;
+  again: boolean;
+}
 
 /**
- * Delivers task events to this node's clients. A notification (task, seq) only says that the task
- * moved on: the feed reads the log after the lowest seq its clients have of that task and sends
- * each client what it has not had, in order. Reads of one task run one after another, so a
- * subscription's replay and the live events that follow it meet with no gap and no repeat.
+ * Delivers the events of the tasks clients subscribed to. A subscription first replays the log
+ * after its seq, page by page, waiting for the connection to drain between pages (memory stays
+ * flat, the first event goes out after one page's read); then it joins the task's live readers.
+ * A notification only says that the task moved on: the feed reads the log after the lowest seq its
+ * live clients have and sends each what it has not had. Reads of one task run one at a time, and
+ * notifications that come meanwhile make one more read, not one each.
  */
 export class TaskEventFeed {
-  private readonly byTask = new Map<string, Set<FeedClient>>();
-  private readonly following = new Set<FeedClient>();
-  private readonly queues = new Map<string, Promise<void>>();
+  private readonly tasks = new Map<string, TaskState>();
 
-  constructor(private readonly read: EventReader) {}
+  constructor(
+    private readonly read: EventReader,
+    private readonly onError: (error: unknown) => void,
+  ) {}
 
   /** Sends the task's events after `afterSeq`, then every later one. */
-  subscribe(client: FeedClient, taskId: string, afterSeq: number): Promise<void> {
-    client.tasks.add(taskId);
+  subscribe(client: FeedClient, taskId: string, afterSeq: number): void {
     client.lastSent.set(taskId, afterSeq);
-    const clients = this.byTask.get(taskId) ?? new Set<FeedClient>();
-    clients.add(client);
-    this.byTask.set(taskId, clients);
-    return this.catchUp(taskId);
+    client.lane = client.lane.then(() => this.replay(client, taskId)).catch(this.onError);
   }
 
-  /** Every event of the client's tenant (all tenants for an admin) from now on. */
-  subscribeAll(client: FeedClient): void {
-    client.all = true;
-    this.following.add(client);
-  }
-
-  unsubscribe(client: FeedClient, taskId?: string): void {
-    if (taskId === undefined) {
-      client.all = false;
-      this.following.delete(client);
-      return;
-    }
-    client.tasks.delete(taskId);
-    if (!client.all) client.lastSent.delete(taskId);
-    const clients = this.byTask.get(taskId);
-    clients?.delete(client);
-    if (clients?.size === 0) this.byTask.delete(taskId);
+  unsubscribe(client: FeedClient, taskId: string): void {
+    client.lastSent.delete(taskId);
+    client.live.delete(taskId);
+    const state = this.tasks.get(taskId);
+    state?.clients.delete(client);
+    if (state?.clients.size === 0 && !state.reading) this.tasks.delete(taskId);
   }
 
   remove(client: FeedClient): void {
-    for (const taskId of client.tasks) this.unsubscribe(client, taskId);
-    this.unsubscribe(client);
+    for (const taskId of client.lastSent.keys()) this.unsubscribe(client, taskId);
   }
 
-  /** A notification: `taskId` reached `seq`; undefined after the listener reconnected. */
-  notify(taskId: string | undefined, seq?: number): void {
+  /** A notification: `taskId` moved on; undefined after the listener reconnected. */
+  notify(taskId: string | undefined): void {
     if (taskId === undefined) {
-      for (const id of this.byTask.keys()) void this.catchUp(id);
+      for (const id of this.tasks.keys()) this.catchUp(id);
       return;
     }
-    if (!this.byTask.has(taskId) && this.following.size === 0) return;
-    // A client following its tenant starts a task it has not seen at this event.
-    for (const client of this.following) {
-      if (seq !== undefined && !client.lastSent.has(taskId)) client.lastSent.set(taskId, seq - 1);
-    }
-    void this.catchUp(taskId);
+    if (this.tasks.has(taskId)) this.catchUp(taskId);
   }
 
-  get clientsFollowingTasks(): number {
-    return this.byTask.size;
+  get followedTasks(): number {
+    return this.tasks.size;
   }
 
-  private catchUp(taskId: string): Promise<void> {
-    const previous = this.queues.get(taskId) ?? Promise.resolve();
-    const next = previous.then(() => this.deliver(taskId)).catch(() => undefined);
-    this.queues.set(taskId, next);
-    void next.then(() => {
-      if (this.queues.get(taskId) === next) this.queues.delete(taskId);
-    });
-    return next;
-  }
-
-  /** The reader answers in pages: read on while pages come back full. */
-  private async readAll(taskId: string, afterSeq: number): Promise<FeedEvent[]> {
-    const events: FeedEvent[] = [];
-    for (let from = afterSeq; ;) {
-      const page = await this.read(taskId, from);
-      events.push(...page);
-      const last = page.at(-1);
-      if (page.length < READ_PAGE || !last) return events;
-      from = last.seq;
-    }
-  }
-
-  private async deliver(taskId: string): Promise<void> {
-    const clients = [...(this.byTask.get(taskId) ?? []), ...this.following];
-    const froms = clients.map((c) => c.lastSent.get(taskId)).filter((s) => s !== undefined);
-    if (froms.length === 0) return;
-    const events = await this.readAll(taskId, Math.min(...froms));
-    const tenant = events[0]?.tenant;
-    for (const client of new Set(clients)) {
-      const explicit = client.tasks.has(taskId);
-      if (!explicit && !(client.admin || client.tenant === tenant)) {
-        client.lastSent.delete(taskId);
-        continue;
-      }
-      for (const { tenant: _tenant, ...event } of events) {
-        if (event.seq <= (client.lastSent.get(taskId) ?? Number.MAX_SAFE_INTEGER)) continue;
+  private async replay(client: FeedClient, taskId: string): Promise<void> {
+    for (;;) {
+      const from = client.lastSent.get(taskId);
+      if (from === undefined) return; // unsubscribed meanwhile
+      const page = await this.read(taskId, from, READ_PAGE);
+      for (const event of page) {
+        if (client.lastSent.get(taskId) !== event.seq - 1) return;
         client.lastSent.set(taskId, event.seq);
-        client.send(event);
-        // A task followed through its tenant is forgotten once it ends.
-        if (!explicit && FINAL_KINDS.has(event.kind)) client.lastSent.delete(taskId);
+        client.replay(withoutTenant(event));
+        if (client.congested()) await client.drained();
       }
+      if (page.length < READ_PAGE) break;
+    }
+    if (!client.lastSent.has(taskId)) return;
+    // Live from here; one read now covers what was written during the last page's read.
+    client.live.add(taskId);
+    const state = this.tasks.get(taskId) ?? { clients: new Set(), reading: false, again: false };
+    state.clients.add(client);
+    this.tasks.set(taskId, state);
+    this.catchUp(taskId);
+  }
+
+  private catchUp(taskId: string): void {
+    const state = this.tasks.get(taskId);
+    if (!state) return;
+    if (state.reading) {
+      state.again = true;
+      return;
+    }
+    state.reading = true;
+    void (async () => {
+      do {
+        state.again = false;
+        await this.deliver(taskId, state).catch(this.onError);
+      } while (state.again);
+      state.reading = false;
+      if (state.clients.size === 0) this.tasks.delete(taskId);
+    })();
+  }
+
+  private async deliver(taskId: string, state: TaskState): Promise<void> {
+    for (;;) {
+      const froms = [...state.clients].map((c) => c.lastSent.get(taskId) ?? Infinity);
+      const from = Math.min(...froms);
+      if (!Number.isFinite(from)) return;
+      const page = await this.read(taskId, from, READ_PAGE);
+      for (const client of state.clients) {
+        for (const event of page) {
+          const last = client.lastSent.get(taskId);
+          if (last === undefined || event.seq <= last) continue;
+          client.lastSent.set(taskId, event.seq);
+          client.send(withoutTenant(event));
+        }
+      }
+      if (page.length < READ_PAGE) return;
     }
   }
+}
+
+function withoutTenant({ tenant: _tenant, ...event }: FeedEvent): TaskEventView {
+  return event;
 }

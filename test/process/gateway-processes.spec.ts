@@ -47,7 +47,7 @@ describe('live task events across processes', () => {
     const onA = await connectTasks(nodeA, { token: TEST_ADMIN_KEY });
     const onB = await connectTasks(nodeB, { token: TEST_ADMIN_KEY });
     sockets.push(onA, onB);
-    expect(await onB.subscribe({ all: true })).toEqual({ ok: true });
+    expect(await onB.subscribe({ all: true })).toMatchObject({ ok: true });
 
     // Created on node A while no worker runs: it waits, queued.
     const task = await createTask(nodeA, TEST_ADMIN_KEY, { type: 'sleep', options: { ms: 800 } });

@@ -1,75 +1,105 @@
-import {
-  type FeedClient,
-  type FeedEvent,
-  READ_PAGE,
-  TaskEventFeed,
-} from '../../src/gateway/task-event-feed.js';
+import type { FeedEvent } from '../../src/gateway/gateway-reads.js';
+import { type FeedClient, READ_PAGE, TaskEventFeed } from '../../src/gateway/task-event-feed.js';
 import type { TaskEventView } from '../../src/tasks/task.js';
 
 const TASK = '11111111-1111-4111-8111-111111111111';
 
-function logOf(count: number, tenant = 'acme'): FeedEvent[] {
+function logOf(count: number): FeedEvent[] {
   return Array.from({ length: count }, (_, i) => ({
     taskId: TASK,
     seq: i + 1,
     kind: i === count - 1 ? 'succeeded' : 'progress',
     at: new Date(0),
     data: null,
-    tenant,
+    tenant: 'acme',
   }));
 }
 
-function client(tenant = 'acme'): FeedClient & { got: TaskEventView[] } {
+/** A client whose connection holds `room` packets until it drains (drain() empties it). */
+function client(room = Infinity) {
   const got: TaskEventView[] = [];
-  return {
-    tenant,
-    admin: false,
+  let unsent = 0;
+  let wake: (() => void) | undefined;
+  const feedClient: FeedClient = {
     lastSent: new Map(),
-    tasks: new Set(),
-    all: false,
-    got,
+    live: new Set(),
     send: (e) => got.push(e),
+    replay: (e) => {
+      unsent++;
+      got.push(e);
+    },
+    congested: () => unsent >= room,
+    drained: () => new Promise((resolve) => (wake = resolve)),
+    lane: Promise.resolve(),
+  };
+  return {
+    feedClient,
+    got,
+    waiting: () => wake !== undefined,
+    drain: () => {
+      unsent = 0;
+      const w = wake;
+      wake = undefined;
+      w?.();
+    },
   };
 }
 
+const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
+const noError = (error: unknown) => {
+  throw error;
+};
+
 describe('TaskEventFeed', () => {
   it('replays a log longer than one read page, to its end', async () => {
-    const log = logOf(READ_PAGE * 2 + 500);
-    const feed = new TaskEventFeed(async (_task, after) =>
-      log.filter((e) => e.seq > after).slice(0, READ_PAGE),
+    const log = logOf(READ_PAGE * 2 + 50);
+    const feed = new TaskEventFeed(
+      async (_task, after, limit) => log.filter((e) => e.seq > after).slice(0, limit),
+      noError,
     );
     const follower = client();
-    await feed.subscribe(follower, TASK, 0);
+    feed.subscribe(follower.feedClient, TASK, 0);
+    await follower.feedClient.lane;
     expect(follower.got.map((e) => e.seq)).toEqual(log.map((e) => e.seq));
     expect(follower.got[0]).not.toHaveProperty('tenant');
+  });
+
+  it('reads the next page of a replay only once the connection has drained', async () => {
+    const log = logOf(READ_PAGE * 3);
+    const reads: number[] = [];
+    const feed = new TaskEventFeed(async (_task, after, limit) => {
+      reads.push(after);
+      return log.filter((e) => e.seq > after).slice(0, limit);
+    }, noError);
+    const follower = client(10);
+    feed.subscribe(follower.feedClient, TASK, 0);
+    await settle();
+    expect(follower.got).toHaveLength(10);
+    expect(reads).toEqual([0]);
+    while (follower.waiting()) {
+      follower.drain();
+      await settle();
+    }
+    await follower.feedClient.lane;
+    expect(follower.got.map((e) => e.seq)).toEqual(log.map((e) => e.seq));
+    expect(reads.length).toBeGreaterThanOrEqual(3);
   });
 
   it('sends each event once, in order, however the notifications arrive', async () => {
     const log = logOf(3);
     let written = 1;
-    const feed = new TaskEventFeed(async (_task, after) =>
-      log.slice(0, written).filter((e) => e.seq > after),
+    const feed = new TaskEventFeed(
+      async (_task, after) => log.slice(0, written).filter((e) => e.seq > after),
+      noError,
     );
     const follower = client();
-    await feed.subscribe(follower, TASK, 0);
+    feed.subscribe(follower.feedClient, TASK, 0);
+    await follower.feedClient.lane;
     written = 3;
-    feed.notify(TASK, 3);
-    feed.notify(TASK, 2);
+    feed.notify(TASK);
+    feed.notify(TASK);
     feed.notify(undefined);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await settle();
     expect(follower.got.map((e) => e.seq)).toEqual([1, 2, 3]);
-  });
-
-  it('shows a tenant follower only its own tenant', async () => {
-    const log = logOf(2, 'globex');
-    const feed = new TaskEventFeed(async (_task, after) => log.filter((e) => e.seq > after));
-    const other = client('acme');
-    const own = client('globex');
-    feed.subscribeAll(other);
-    feed.subscribeAll(own);
-    feed.notify(TASK, 1);
-    await feed.subscribe(client('globex'), TASK, 2);
-    expect(other.got).toEqual([]);
-    expect(own.got.map((e) => e.seq)).toEqual([1, 2]);
   });
 });

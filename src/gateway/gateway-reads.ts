@@ -1,0 +1,175 @@
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Pool } from 'pg';
+import { AppConfig } from '../config/app-config.js';
+import { prepared } from '../database/db.js';
+import { ContextLogger, InjectLogger } from '../logging/logger.js';
+import type { TaskEventView } from '../tasks/task.js';
+import { formatSnapshot, parseSnapshot, sees, type Snapshot } from './stream-position.js';
+
+/** An event as the feeds read it, with its task's tenant. */
+export interface FeedEvent extends TaskEventView {
+  tenant: string;
+}
+
+/** An event of the tenant stream, with its place in the delta. */
+export interface StreamRow extends FeedEvent {
+  id: bigint;
+}
+
+/** Thrown when the gateway's reads are queued to their limit: the client may retry. */
+export class GatewayBusyError extends Error {}
+
+interface EventRow {
+  task_id: string;
+  seq: number;
+  kind: string;
+  data: unknown;
+  at: Date;
+  tenant: string;
+  id?: string;
+}
+
+const COLUMNS = `e.task_id, e.seq, e.kind, e.data, e.at, t.tenant, e.id::text AS id`;
+
+const TASK_PAGE = prepared(
+  'gateway.task-page',
+  `SELECT ${COLUMNS} FROM task_events e JOIN tasks t ON t.id = e.task_id
+   WHERE e.task_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3`,
+);
+
+/** The statement's own snapshot, and the highest event id handed out when it is read (later). */
+const SNAPSHOT = prepared(
+  'gateway.snapshot',
+  `SELECT pg_current_snapshot()::text AS snapshot,
+          (SELECT last_value FROM task_events_id_seq)::text AS top`,
+);
+
+/**
+ * A delta's first page: events of the transactions `target` sees and `base` does not — those
+ * from `base.xmax` up to `target.xmax`, and those of `base`'s in-progress list that have ended —
+ * found through the index on xid, in id order.
+ */
+const DELTA_FIRST = prepared(
+  'gateway.delta-first',
+  `SELECT ${COLUMNS} FROM task_events e JOIN tasks t ON t.id = e.task_id
+   WHERE ((e.xid >= $1::xid8 AND e.xid < $2::xid8) OR e.xid = ANY($3::xid8[]))
+     AND pg_visible_in_snapshot(e.xid, $4::pg_snapshot)
+     AND NOT pg_visible_in_snapshot(e.xid, $5::pg_snapshot)
+     AND ($6::text[] IS NULL OR t.tenant = ANY($6))
+   ORDER BY e.id LIMIT $7`,
+);
+
+/**
+ * The pages after it walk the id index from the last id sent (no xid range here, so the planner
+ * takes that index and each page costs what it returns, however long the delta).
+ */
+const DELTA_NEXT = prepared(
+  'gateway.delta-next',
+  `SELECT ${COLUMNS} FROM task_events e JOIN tasks t ON t.id = e.task_id
+   WHERE e.id > $1 AND e.id <= $2
+     AND pg_visible_in_snapshot(e.xid, $3::pg_snapshot)
+     AND NOT pg_visible_in_snapshot(e.xid, $4::pg_snapshot)
+     AND ($5::text[] IS NULL OR t.tenant = ANY($5))
+   ORDER BY e.id LIMIT $6`,
+);
+
+/**
+ * Every database read of the live feed, on a pool of its own (GATEWAY_DATABASE_POOL_SIZE) with a
+ * bounded queue (GATEWAY_READ_QUEUE): however many clients subscribe, the feed never takes a
+ * connection that HTTP requests, the worker or the health checks need, and a read past the queue
+ * is refused at once (GatewayBusyError) instead of waiting in memory.
+ */
+@Injectable()
+export class GatewayReads implements OnApplicationShutdown {
+  private readonly pool: Pool;
+  private readonly maxQueued: number;
+
+  constructor(config: AppConfig, @InjectLogger('gateway') logger: ContextLogger) {
+    this.maxQueued = config.gateway.readQueue;
+    this.pool = new Pool({
+      connectionString: config.database.url,
+      max: config.gateway.databasePoolSize,
+      connectionTimeoutMillis: config.database.connectTimeoutMs,
+      application_name: 'taskyard-gateway',
+      options: '-c jit=off',
+    });
+    this.pool.on('error', (error) => logger.warn({ err: error }, 'gateway: idle connection lost'));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.pool.end();
+  }
+
+  get queued(): number {
+    return this.pool.waitingCount;
+  }
+
+  async findTask(taskId: string, tenant?: string): Promise<boolean> {
+    const rows = await this.query<{ id: string }>({
+      text: `SELECT id FROM tasks WHERE id = $1 AND ($2::text IS NULL OR tenant = $2)`,
+      values: [taskId, tenant ?? null],
+    });
+    return rows.length > 0;
+  }
+
+  async taskPage(taskId: string, afterSeq: number, limit: number): Promise<FeedEvent[]> {
+    return (await this.query<EventRow>(TASK_PAGE([taskId, afterSeq, limit]))).map(toFeedEvent);
+  }
+
+  async snapshotNow(): Promise<{ snapshot: Snapshot; top: bigint }> {
+    const [row] = await this.query<{ snapshot: string; top: string }>(SNAPSHOT([]));
+    const snapshot = parseSnapshot(row?.snapshot ?? '');
+    if (!snapshot) throw new Error(`unexpected snapshot ${row?.snapshot}`);
+    return { snapshot, top: BigInt(row?.top ?? 0) };
+  }
+
+  /** A page of the events `target` sees and `base` does not, in id order, after `afterId`. */
+  async delta(
+    base: Snapshot,
+    target: Snapshot,
+    top: bigint,
+    afterId: bigint | undefined,
+    tenants: string[] | undefined,
+    limit: number,
+  ): Promise<StreamRow[]> {
+    const [b, t] = [formatSnapshot(base), formatSnapshot(target)];
+    const query =
+      afterId === undefined
+        ? DELTA_FIRST([
+            String(base.xmax),
+            String(target.xmax),
+            base.xip.filter((x) => sees(target, x)).map(String),
+            t,
+            b,
+            tenants ?? null,
+            limit,
+          ])
+        : DELTA_NEXT([String(afterId), String(top), t, b, tenants ?? null, limit]);
+    return (await this.query<EventRow>(query)).map((row) => ({
+      ...toFeedEvent(row),
+      id: BigInt(row.id ?? 0),
+    }));
+  }
+
+  private async query<Row extends object>(query: {
+    text: string;
+    values?: unknown[];
+    name?: string;
+  }): Promise<Row[]> {
+    if (this.pool.waitingCount >= this.maxQueued) {
+      throw new GatewayBusyError('the live feed has too many reads waiting');
+    }
+    return (await this.pool.query(query)).rows as Row[];
+  }
+}
+
+function toFeedEvent(row: EventRow): FeedEvent {
+  return {
+    taskId: row.task_id,
+    seq: row.seq,
+    kind: row.kind,
+    at: row.at,
+    data: row.data,
+    tenant: row.tenant,
+  };
+}
