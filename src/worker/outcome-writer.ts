@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../jobs/db.js';
 import { finishJobs, type Outcome } from '../jobs/sql/finish.sql.js';
+import type { Lease } from '../jobs/sql/lease.sql.js';
 
 interface Pending {
   outcome: Outcome;
@@ -10,10 +11,12 @@ interface Pending {
 /**
  * Writes job outcomes in batches: outcomes that arrive while a write is in flight share the next
  * statement. Each caller learns whether its outcome was accepted (false: the lease was lost, and
- * another worker owns the job now).
+ * another worker owns the job now). The worker counts `size` against what it may claim and renews
+ * the `leases()` of outcomes still to be written, so this queue stays short and its leases valid.
  */
 export class OutcomeWriter {
   private pending: Pending[] = [];
+  private writing: Pending[] = [];
   private flushing = false;
   private idle: Promise<void> = Promise.resolve();
   private settleIdle: () => void = () => undefined;
@@ -23,6 +26,8 @@ export class OutcomeWriter {
     private readonly logger: Logger,
     /** How long a failed write is retried: past the lease, the reaper hands the jobs out anyway. */
     private readonly retryForMs: number,
+    /** Called after each batch is written (or given up on): room for more work. */
+    private readonly onWritten: () => void = () => undefined,
     private readonly maxBatch = 1000,
   ) {}
 
@@ -37,6 +42,19 @@ export class OutcomeWriter {
     });
   }
 
+  /** Outcomes handed in and not yet written. */
+  get size(): number {
+    return this.pending.length + this.writing.length;
+  }
+
+  /** The leases of the jobs whose outcome is still to be written. */
+  leases(): Lease[] {
+    return [...this.writing, ...this.pending].map(({ outcome }) => ({
+      id: outcome.id,
+      token: outcome.token,
+    }));
+  }
+
   /** Resolves when every outcome handed in so far has been written (or given up on). */
   drained(): Promise<void> {
     return this.idle;
@@ -45,8 +63,11 @@ export class OutcomeWriter {
   private async flush(): Promise<void> {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, this.maxBatch);
+      this.writing = batch;
       const refused = await this.writeWithRetry(batch.map((p) => p.outcome));
+      this.writing = [];
       for (const p of batch) p.resolve(refused !== undefined && !refused.has(p.outcome.id));
+      this.onWritten();
     }
     this.flushing = false;
     this.settleIdle();

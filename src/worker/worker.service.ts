@@ -75,7 +75,9 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     this.db = poolOf(dataSource);
     this.claims = claimPool(config.database.url ?? '');
     this.claims.on('error', (error) => this.logger.warn({ err: error }, 'claim connection lost'));
-    this.outcomes = new OutcomeWriter(this.db, this.logger.logger, config.jobs.leaseMs);
+    this.outcomes = new OutcomeWriter(this.db, this.logger.logger, config.jobs.leaseMs, () =>
+      this.fill(),
+    );
   }
 
   get listenerConnected(): boolean {
@@ -126,6 +128,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
       void this.outcomes.write({
         id: job.id,
         token: job.leaseToken,
+        groupKey: job.groupKey,
         status: 'queued',
         release: true,
       });
@@ -157,7 +160,9 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     }
     const { concurrency, prefetch } = this.config.worker;
     const coming = this.buffer.length + this.requested;
-    const room = concurrency + prefetch - this.running.size - coming;
+    // A job is held until its outcome is written, not only until its handler returns: claims can
+    // then never outrun outcome writing, and what the worker holds stays bounded.
+    const room = concurrency + prefetch - this.running.size - coming - this.outcomes.size;
     // Claim in batches: when what is buffered or on its way falls to half the prefetch, or a slot
     // would otherwise sit idle.
     const due =
@@ -338,16 +343,21 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     return error;
   }
 
-  /** Renews every lease this worker holds; stops jobs whose lease was lost or that were cancelled. */
+  /**
+   * Renews every lease this worker holds: running and buffered jobs, and finished ones whose
+   * outcome is still to be written (a slow write must not let their lease lapse). Stops jobs whose
+   * lease was lost or that were cancelled.
+   */
   private async renewLeases(): Promise<void> {
     const held = [...[...this.running.values()].map((r) => r.job), ...this.buffer];
-    if (held.length === 0) return;
+    const awaitingOutcome = this.outcomes.leases();
+    if (held.length + awaitingOutcome.length === 0) return;
     const sentAt = Date.now();
     let renewed;
     try {
       renewed = await renewLeases(
         this.claims,
-        held.map((job) => ({ id: job.id, token: job.leaseToken })),
+        [...held.map((job) => ({ id: job.id, token: job.leaseToken })), ...awaitingOutcome],
         this.config.jobs.leaseMs,
       );
     } catch (error) {

@@ -18,8 +18,10 @@ export interface Outcome {
 /**
  * Writes many outcomes in one statement. The common case, a success without a result, travels as
  * two arrays ($1 ids, $2 tokens); the others as JSON ($3). The lease token is checked row by row: a
- * worker whose lease expired, or whose job was reaped and claimed again, changes nothing. The ids
- * returned are the outcomes that were refused (usually none, so usually nothing to parse).
+ * worker whose job was reaped (and perhaps claimed again) changes nothing. A lease that ran out but
+ * was not reaped yet still fences: only the reaper clears a token, so nobody else can have run the
+ * job, and its outcome is accepted rather than thrown away for a run that happened exactly once.
+ * The ids returned are the outcomes that were refused (usually none, so usually nothing to parse).
  */
 const FINISH_JOBS = prepared(
   'finish',
@@ -47,7 +49,7 @@ WITH outcome AS (
     finished_at = CASE WHEN o.status = 'queued' AND j.cancel_requested_at IS NULL THEN NULL ELSE now() END,
     lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
   FROM outcome o
-  WHERE j.id = o.id AND j.lease_token = o.token AND j.status = 'running' AND j.lease_expires_at > now()
+  WHERE j.id = o.id AND j.lease_token = o.token AND j.status = 'running'
     AND (SELECT count(*) FROM groups_locked) >= 0
   RETURNING j.id, j.queue, j.status, j.run_at, j.concurrency_key, j.group_key
 ), notified AS (

@@ -12,21 +12,22 @@ export interface RenewedLease {
 
 /**
  * Extends the leases a worker still holds, in one statement. A lease missing from the answer was
- * lost (expired or taken over): its job must stop. The answer also carries cancel requests, so
- * cancellation reaches a worker whose NOTIFY listener is down.
+ * lost (reaped, and perhaps taken over): its job must stop. A lease that ran out but was not
+ * reaped yet is still this worker's (only the reaper clears a token) and is extended. The answer
+ * also carries cancel requests, so cancellation reaches a worker whose NOTIFY listener is down.
  */
 const RENEW_LEASES = prepared(
   'renew',
   `
 UPDATE jobs j SET lease_expires_at = now() + $3::int * interval '1 millisecond'
 FROM unnest($1::bigint[], $2::bigint[]) AS l(id, token)
-WHERE j.id = l.id AND j.lease_token = l.token AND j.status = 'running' AND j.lease_expires_at > now()
+WHERE j.id = l.id AND j.lease_token = l.token AND j.status = 'running'
 RETURNING j.id, j.cancel_requested_at IS NOT NULL AS cancel_requested`,
 );
 
 const WRITE_PROGRESS = `
 UPDATE jobs SET progress = $3::jsonb
-WHERE id = $1 AND lease_token = $2 AND status = 'running' AND lease_expires_at > now()
+WHERE id = $1 AND lease_token = $2 AND status = 'running'
 RETURNING id`;
 
 export async function renewLeases(
