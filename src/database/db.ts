@@ -44,11 +44,15 @@ export async function inTransaction<T>(
     await client.query('BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
+    client.release();
     return result;
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    // A connection that cannot even roll back (cut, terminated) is destroyed, not pooled again.
+    const broken = await client.query('ROLLBACK').then(
+      () => undefined,
+      (rollbackError: unknown) => rollbackError as Error,
+    );
+    client.release(broken);
     throw error;
-  } finally {
-    client.release();
   }
 }
