@@ -72,6 +72,10 @@ describe('per-tenant limits', () => {
       await postEcho(key).expect(429);
       await putLimits('queue-raised', { maxQueuedTasks: 0 }).expect(200);
       for (let i = 0; i < 3; i++) await postEcho(key).expect(202);
+      const count = await t.database.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM tasks WHERE tenant = 'queue-raised'`,
+      );
+      expect(count[0]?.n).toBe(MAX_QUEUED + 1 + 3);
     });
   });
 
@@ -130,6 +134,7 @@ describe('per-tenant limits', () => {
       await upload(t.baseUrl, key, 'b'.repeat(900)).expect(413);
       await putLimits('bytes-raised', { maxStoredBytes: 2000 }).expect(200);
       await upload(t.baseUrl, key, 'b'.repeat(900)).expect(201);
+      expect(await filesOf('bytes-raised')).toEqual({ n: 2, bytes: 1800 });
     });
   });
 
@@ -176,15 +181,21 @@ describe('per-tenant limits', () => {
     });
 
     it('refuses bad limits with 422, and user keys with 404', async () => {
-      await putLimits('shown', { maxRunningTasks: 0 }).expect(422);
-      await putLimits('shown', { maxQueuedTasks: -1 }).expect(422);
-      await putLimits('shown', { other: 1 }).expect(422);
-      await putLimits('Not A Tenant', {}).expect(422);
+      const refused = [
+        await putLimits('shown', { maxRunningTasks: 0 }),
+        await putLimits('shown', { maxQueuedTasks: -1 }),
+        await putLimits('shown', { other: 1 }),
+        await putLimits('Not A Tenant', {}),
+      ];
+      for (const answer of refused) {
+        expect(answer.status).toBe(422);
+        expect(answer.body).toMatchObject({ type: 'urn:taskyard:problem:validation-failed' });
+      }
       const key = await createUserKey(t.baseUrl, 'shown');
-      await request(t.baseUrl)
+      const hidden = await request(t.baseUrl)
         .get('/api/v1/admin/tenants/shown/limits')
-        .set(bearer(key))
-        .expect(404);
+        .set(bearer(key));
+      expect(hidden.status).toBe(404);
     });
   });
 });

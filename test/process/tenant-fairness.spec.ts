@@ -57,7 +57,7 @@ describe('tenant fairness across worker processes', () => {
        FROM tasks t JOIN jobs j ON j.id = t.job_id WHERE t.tenant = $1`,
       [tenant],
     );
-    return row as TenantCounts;
+    return row;
   };
 
   beforeAll(async () => {
