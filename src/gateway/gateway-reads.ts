@@ -1,4 +1,8 @@
-import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { Pool } from 'pg';
 import { AppConfig } from '../config/app-config.js';
 import { prepared } from '../database/db.js';
@@ -80,11 +84,14 @@ const DELTA_NEXT = prepared(
  * is refused at once (GatewayBusyError) instead of waiting in memory.
  */
 @Injectable()
-export class GatewayReads implements OnApplicationShutdown {
+export class GatewayReads implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly pool: Pool;
   private readonly maxQueued: number;
 
-  constructor(config: AppConfig, @InjectLogger('gateway') logger: ContextLogger) {
+  constructor(
+    config: AppConfig,
+    @InjectLogger('gateway') private readonly logger: ContextLogger,
+  ) {
     this.maxQueued = config.gateway.readQueue;
     this.pool = new Pool({
       connectionString: config.database.url,
@@ -93,7 +100,14 @@ export class GatewayReads implements OnApplicationShutdown {
       application_name: 'taskyard-gateway',
       options: '-c jit=off',
     });
-    this.pool.on('error', (error) => logger.warn({ err: error }, 'gateway: idle connection lost'));
+    this.pool.on('error', (error) =>
+      this.logger.warn({ err: error }, 'gateway: idle connection lost'),
+    );
+  }
+
+  /** One connection opened before the first subscriber, who would otherwise wait for it. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.pool.query('SELECT 1').catch(() => undefined);
   }
 
   async onApplicationShutdown(): Promise<void> {
