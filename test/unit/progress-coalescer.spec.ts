@@ -32,8 +32,12 @@ function heldCoalescer(intervalMs: number) {
 
 // The clock is jest's: what is checked is the order of events, never how long the machine took.
 describe('ProgressCoalescer', () => {
-  beforeEach(() => jest.useFakeTimers());
-  afterEach(() => jest.useRealTimers());
+  beforeEach(() => {
+    jest.useFakeTimers();
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
 
   it('writes the latest value at most once per interval', async () => {
     const { coalescer, writes } = heldCoalescer(50);
