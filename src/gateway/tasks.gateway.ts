@@ -142,7 +142,11 @@ export class TasksGateway
     if (session.follower) this.stream.unfollow(session.follower);
     else if (!this.roomFor(session)) return tooMany(this.config.gateway.maxSubscriptions);
     else this.metrics.subscriptions.inc();
-    return { ok: true, position: await this.stream.follow(session.newFollower(), after) };
+    const follower = session.newFollower();
+    const position = await this.stream.follow(follower, after);
+    // Gone while its start was read: handleDisconnect ran before it was placed.
+    if (!session.socket.connected) this.stream.unfollow(follower);
+    return { ok: true, position };
   }
 
   private async subscribeTask(session: SocketSession, dto: SubscribeDto): Promise<Ack> {

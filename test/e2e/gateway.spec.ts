@@ -13,10 +13,23 @@ const FINAL = ['succeeded', 'failed', 'cancelled'];
 
 const seqs = (events: TaskEvent[], taskId: string) =>
   events.filter((e) => e.taskId === taskId).map((e) => e.seq);
-const ended = (client: TestSocket, taskId: string) =>
-  waitFor(`the end of task ${taskId}`, () =>
-    client.events.some((e) => e.taskId === taskId && FINAL.includes(e.kind)),
-  );
+/** Waits for the task's terminal event; on a timeout, says what came and what the log holds. */
+const ended = async (client: TestSocket, taskId: string, baseUrl: string, key: string) => {
+  try {
+    await waitFor(
+      `the end of task ${taskId}`,
+      () => client.events.some((e) => e.taskId === taskId && FINAL.includes(e.kind)),
+      30_000,
+    );
+  } catch (error) {
+    const got = client.events.filter((e) => e.taskId === taskId).map((e) => e.kind);
+    const log = (await taskEvents(baseUrl, key, taskId)).map((e) => e.kind);
+    throw new Error(
+      `${(error as Error).message}; received [${got.join()}], the log has [${log.join()}]`,
+      { cause: error },
+    );
+  }
+};
 
 describe('live task events over Socket.IO (/tasks)', () => {
   let testApp: TestApp;
@@ -75,7 +88,7 @@ describe('live task events over Socket.IO (/tasks)', () => {
     const client = await connect(acme);
     const task = await createTask(testApp.baseUrl, acme, { type: 'sleep', options: { ms: 400 } });
     expect(await client.subscribe({ taskId: task.id })).toEqual({ ok: true });
-    await ended(client, task.id);
+    await ended(client, task.id, testApp.baseUrl, acme);
     const got = client.events.filter((e) => e.taskId === task.id);
     expect(got.map((e) => e.seq)).toEqual(got.map((_, i) => i + 1));
     expect(got[0]?.kind).toBe('created');
@@ -91,7 +104,7 @@ describe('live task events over Socket.IO (/tasks)', () => {
     );
     const client = await connect(acme);
     expect(await client.subscribe({ taskId: task.id, afterSeq: 2 })).toEqual({ ok: true });
-    await ended(client, task.id);
+    await ended(client, task.id, testApp.baseUrl, acme);
     const got = seqs(client.events, task.id);
     expect(got[0]).toBe(3);
     expect(got).toEqual(got.map((_, i) => i + 3));
@@ -122,7 +135,7 @@ describe('live task events over Socket.IO (/tasks)', () => {
     const own = await connect(acme);
     expect(await own.subscribe({ all: true })).toMatchObject({ ok: true });
     const task = await createTask(testApp.baseUrl, acme, { type: 'echo', payload: 1 });
-    await ended(own, task.id);
+    await ended(own, task.id, testApp.baseUrl, acme);
     expect(seqs(own.events, task.id).length).toBeGreaterThanOrEqual(2);
     const refused = await watcher.subscribe({ taskId: task.id });
     expect(refused).toMatchObject({ ok: false, error: { status: 404 } });
@@ -160,7 +173,7 @@ describe('live task events over Socket.IO (/tasks)', () => {
     });
     const done = await waitForTask(testApp.baseUrl, acme, task.id, ['succeeded'], 30_000);
     expect(done.result).toEqual({ calls: 2_000_000 });
-    await ended(client, task.id);
+    await ended(client, task.id, testApp.baseUrl, acme);
     const log = await taskEvents(testApp.baseUrl, acme, task.id);
     const progress = log.filter((e) => e.kind === 'progress');
     const seconds = (Date.parse(done.finishedAt ?? '') - Date.parse(done.startedAt ?? '')) / 1000;
