@@ -42,7 +42,7 @@ export class AppConfig {
     readonly keepAliveTimeoutMs: number;
     readonly maxConnections: number;
   };
-  /** Per-tenant defaults; an admin may set others per tenant. 0 for queued and bytes is no limit. */
+  /** Per-tenant defaults; an admin may set others per tenant. 0: no limit. */
   readonly tenants: {
     readonly maxRunningTasks: number;
     readonly maxQueuedTasks: number;

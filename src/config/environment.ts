@@ -171,8 +171,8 @@ export class Environment {
   TASKS_MAX_WAIT_S: number = 60;
 
   @IsInt()
-  @Min(1)
-  TASKS_TENANT_MAX_RUNNING: number = 5;
+  @Min(0)
+  TASKS_TENANT_MAX_RUNNING: number = 0;
 
   @IsInt()
   @Min(0)

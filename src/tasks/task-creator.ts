@@ -9,7 +9,7 @@ import { ProblemException } from '../http/problem.js';
 import { type FieldError, validationProblem } from '../http/validation.js';
 import type { Job } from '../jobs/job.js';
 import { JobsService } from '../jobs/jobs.service.js';
-import { TenantLimitsService, tenantGroupKey } from '../tenants/tenant-limits.service.js';
+import { TenantLimitsService } from '../tenants/tenant-limits.service.js';
 import { ProcessorRegistry } from './processor-registry.js';
 import { TASK_JOB_PREFIX, type TaskRow } from './task.js';
 import { CreateBatcher } from './task-create-batcher.js';
@@ -33,6 +33,8 @@ export interface UploadedFile {
 /** A task to write: its checked spec, and for a batch child its parent and manifest line. */
 interface NewTask {
   tenant: string;
+  /** The queue group that caps the tenant's running tasks; none when it has no cap. */
+  groupKey?: string;
   spec: CheckedTaskSpec;
   parent?: { id: string; line: number };
 }
@@ -67,14 +69,18 @@ export class TaskCreator {
   async create(caller: Caller, spec: TaskSpec, idempotencyKey?: string): Promise<CreatedTask> {
     const checked = await this.check(spec, false);
     if (checked.fileId) await this.checkInputFile(caller, checked);
-    await this.limits.ensureRunningCap(caller.tenant);
+    const groupKey = await this.limits.runningGroup(caller.tenant);
     if (!idempotencyKey) {
-      const task = await this.batcher.add({ tenant: caller.tenant, spec: checked });
+      const task = await this.batcher.add({ tenant: caller.tenant, spec: checked, groupKey });
       return { task, created: true };
     }
     try {
       return await inTransaction(this.tasks.pool, (tx) =>
-        this.insert(tx, caller.tenant, checked, { fileId: checked.fileId, idempotencyKey }),
+        this.insert(tx, caller.tenant, checked, {
+          fileId: checked.fileId,
+          idempotencyKey,
+          groupKey,
+        }),
       );
     } catch (error) {
       if (error instanceof Replayed) return { task: error.task, created: false };
@@ -90,10 +96,11 @@ export class TaskCreator {
     idempotencyKey?: string,
   ): Promise<CreatedTask> {
     let checked: CheckedTaskSpec;
+    let groupKey: string | undefined;
     try {
       checked = await this.check(spec, true);
       checkInput(checked, { mediaType: file.mediaType, size: file.staged.size }, 'file');
-      await this.limits.ensureRunningCap(caller.tenant);
+      groupKey = await this.limits.runningGroup(caller.tenant);
     } catch (error) {
       await file.staged.discard();
       throw error;
@@ -101,7 +108,11 @@ export class TaskCreator {
     try {
       return await this.files.storeWith(file.staged, async (tx) => {
         const row = await this.files.insertUpload(tx, caller.tenant, file.staged, file);
-        return this.insert(tx, caller.tenant, checked, { fileId: row.id, idempotencyKey });
+        return this.insert(tx, caller.tenant, checked, {
+          fileId: row.id,
+          idempotencyKey,
+          groupKey,
+        });
       });
     } catch (error) {
       if (error instanceof Replayed) return { task: error.task, created: false };
@@ -117,13 +128,14 @@ export class TaskCreator {
     parent: { id: string; tenant: string },
     children: { line: number; spec: CheckedTaskSpec }[],
   ): Promise<number> {
-    await this.limits.ensureRunningCap(parent.tenant);
+    const groupKey = await this.limits.runningGroup(parent.tenant);
     return inTransaction(this.tasks.pool, async (tx) => {
       const rows = await this.insertMany(
         tx,
         children.map(({ line, spec }) => ({
           tenant: parent.tenant,
           spec,
+          groupKey,
           parent: { id: parent.id, line },
         })),
       );
@@ -141,7 +153,7 @@ export class TaskCreator {
     const ids = items.map(() => randomUUID());
     const jobs = await this.jobs.enqueueMany(
       items.map((item, i) => ({
-        ...this.jobSpec(item.tenant, item.spec, ids[i] ?? ''),
+        ...this.jobSpec(item.spec, ids[i] ?? '', item.groupKey),
         idempotencyKey: item.parent && `task-child:${item.parent.id}:${item.parent.line}`,
       })),
       { tx },
@@ -191,12 +203,12 @@ export class TaskCreator {
     tx: Db,
     tenant: string,
     spec: CheckedTaskSpec,
-    extra: { fileId?: string; idempotencyKey?: string },
+    extra: { fileId?: string; idempotencyKey?: string; groupKey?: string },
   ): Promise<CreatedTask> {
     const id = randomUUID();
     const jobKey = extra.idempotencyKey && `task:${tenant}:${extra.idempotencyKey}`;
     const job = await this.jobs.enqueue(
-      { ...this.jobSpec(tenant, spec, id), idempotencyKey: jobKey },
+      { ...this.jobSpec(spec, id, extra.groupKey), idempotencyKey: jobKey },
       { tx },
     );
     const existingId = (job.payload as { taskId?: string }).taskId;
@@ -219,12 +231,12 @@ export class TaskCreator {
   }
 
   /** The group makes the queue cap the tenant's running tasks (its limit is set on the group). */
-  private jobSpec(tenant: string, spec: CheckedTaskSpec, taskId: string) {
+  private jobSpec(spec: CheckedTaskSpec, taskId: string, groupKey: string | undefined) {
     const { meta } = spec.processor;
     return {
       type: `${TASK_JOB_PREFIX}${spec.type}`,
       queue: TASKS_QUEUE,
-      groupKey: tenantGroupKey(tenant),
+      groupKey,
       payload: { taskId },
       maxAttempts: meta.maxAttempts,
       timeoutMs: meta.timeoutMs,

@@ -16,7 +16,8 @@ export class TenantLimitsDto {
     required: false,
     nullable: true,
     minimum: 1,
-    description: 'running tasks, across all workers (default TASKS_TENANT_MAX_RUNNING)',
+    description:
+      'running tasks, across all workers (default TASKS_TENANT_MAX_RUNNING); applies to tasks created from then on',
   })
   @IsOptional()
   @IsInt()

@@ -5,7 +5,7 @@ import { ProblemException } from '../http/problem.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { type TenantLimitOverrides, TenantLimitsRepository } from './tenant-limits.repository.js';
 
-/** A tenant's limits in force: its overrides over the settings. 0 (queued, bytes): no limit. */
+/** A tenant's limits in force: its overrides over the settings. 0: no limit. */
 export interface TenantLimits {
   maxRunningTasks: number;
   maxQueuedTasks: number;
@@ -65,16 +65,22 @@ export class TenantLimitsService {
   async set(tenant: string, overrides: TenantLimitOverrides): Promise<TenantLimitsView> {
     const saved = await this.repository.save(tenant, overrides);
     this.remember(tenant, saved);
-    await this.writeGroupCap(tenant, this.resolve(saved).maxRunningTasks);
+    const { maxRunningTasks } = this.resolve(saved);
+    if (maxRunningTasks > 0) await this.writeGroupCap(tenant, maxRunningTasks);
     return this.view(tenant);
   }
 
-  /** Before a tenant's task jobs are enqueued: its group carries its running cap. */
-  async ensureRunningCap(tenant: string): Promise<void> {
+  /**
+   * The queue group of the tenant's next task jobs, with its running cap written on the group
+   * first; undefined when the tenant has no cap (its jobs then skip the group machinery).
+   */
+  async runningGroup(tenant: string): Promise<string | undefined> {
     const { maxRunningTasks } = await this.limitsOf(tenant);
+    if (maxRunningTasks === 0) return undefined;
     if (this.groupCaps.get(tenant) !== maxRunningTasks) {
       await this.writeGroupCap(tenant, maxRunningTasks);
     }
+    return tenantGroupKey(tenant);
   }
 
   /** 429 when the tenant has as many queued tasks as it may. */

@@ -199,3 +199,41 @@ describe('per-tenant limits', () => {
     });
   });
 });
+
+describe('running tasks without a default cap', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    await request(t.baseUrl).post('/api/v1/admin/queues/tasks/pause').set(ADMIN).expect(200);
+  });
+  afterAll(() => t.close());
+
+  const groupOfNewTask = async (key: string) => {
+    const created = await request(t.baseUrl)
+      .post('/api/v1/tasks')
+      .set(bearer(key))
+      .send({ type: 'echo', payload: {} })
+      .expect(202);
+    const rows = await t.database.query<{ group_key: string | null }>(
+      `SELECT j.group_key FROM tasks t JOIN jobs j ON j.id = t.job_id WHERE t.id = $1`,
+      [(created.body as { id: string }).id],
+    );
+    return rows[0]?.group_key;
+  };
+
+  it("puts a tenant's tasks in a capped group only once an admin sets its cap", async () => {
+    const key = await createUserKey(t.baseUrl, 'uncapped');
+    expect(await groupOfNewTask(key)).toBeNull();
+    await request(t.baseUrl)
+      .put('/api/v1/admin/tenants/uncapped/limits')
+      .set(ADMIN)
+      .send({ maxRunningTasks: 3 })
+      .expect(200);
+    expect(await groupOfNewTask(key)).toBe('tenant:uncapped');
+    const group = await t.database.query<{ max_running: number }>(
+      `SELECT max_running FROM job_groups WHERE key = 'tenant:uncapped'`,
+    );
+    expect(group[0]?.max_running).toBe(3);
+  });
+});
