@@ -7,7 +7,7 @@ import type { Job } from '../../src/jobs/job.js';
 import { JobsService } from '../../src/jobs/jobs.service.js';
 import { claimJobs } from '../../src/jobs/sql/claim.sql.js';
 import { finishJobs } from '../../src/jobs/sql/finish.sql.js';
-import { renewLeases } from '../../src/jobs/sql/lease.sql.js';
+import { renewLeases, writeProgress } from '../../src/jobs/sql/lease.sql.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { ADMIN } from '../support/auth.js';
 import { adminQuery, createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -188,9 +188,14 @@ describe('the queue in one process', () => {
     const done = await finished(job.id, 5000);
     expect(done.status).toBe('cancelled');
     expect(Date.now() - asked).toBeLessThan(1000);
+    // The handler itself saw the cancel through its signal and stopped: it never got to the end.
+    expect(abortedAttempts.filter((a) => a.jobId === job.id)).toEqual([
+      { jobId: job.id, reason: 'JobCancelledError' },
+    ]);
+    expect((await runsOf(job.id)).map((r) => r.ended_at)).toEqual([null]);
   });
 
-  it("refuses a zombie worker's late writes once its lease expired and the job was claimed again", async () => {
+  it("refuses a zombie worker's writes by its lease token while the job runs again elsewhere", async () => {
     const type = 'fencing.nobody-handles-this';
     const job = await jobs.enqueue({ type });
     const db = poolOf(testApp.app.get(DataSource));
@@ -204,6 +209,26 @@ describe('the queue in one process', () => {
     );
     const replacement = await claim('replacement', 60_000);
     expect(replacement?.leaseToken).not.toBe(zombie?.leaseToken);
+    const running = await jobs.get(job.id);
+
+    // The zombie wakes up and writes while the replacement holds a live lease on a running job:
+    // only the lease token tells them apart.
+    expect(running).toMatchObject({ status: 'running', leaseOwner: 'replacement' });
+    const lease = { id: job.id, token: zombie?.leaseToken ?? '' };
+    expect(await renewLeases(db, [lease], 600_000)).toEqual([]);
+    expect(await writeProgress(db, lease, { by: 'zombie' })).toBe(false);
+    expect(
+      await finishJobs(db, [{ ...lease, status: 'succeeded', result: { by: 'zombie' } }]),
+    ).toEqual(new Set([job.id]));
+    expect(await finishJobs(db, [{ ...lease, status: 'succeeded' }])).toEqual(new Set([job.id]));
+    expect(await finishJobs(db, [{ ...lease, status: 'failed', error: 'zombie' }])).toEqual(
+      new Set([job.id]),
+    );
+    expect(await finishJobs(db, [{ ...lease, status: 'queued', retryInMs: 0 }])).toEqual(
+      new Set([job.id]),
+    );
+    expect(await jobs.get(job.id)).toEqual(running);
+
     const refusedForReplacement = await finishJobs(db, [
       {
         id: job.id,
@@ -213,23 +238,16 @@ describe('the queue in one process', () => {
       },
     ]);
     expect(refusedForReplacement).toEqual(new Set());
-
-    // The zombie wakes up and tries to report.
-    const lease = { id: job.id, token: zombie?.leaseToken ?? '' };
-    expect(await renewLeases(db, [lease], 60_000)).toEqual([]);
-    expect(
-      await finishJobs(db, [{ ...lease, status: 'succeeded', result: { by: 'zombie' } }]),
-    ).toEqual(new Set([job.id]));
-    expect(await finishJobs(db, [{ ...lease, status: 'succeeded' }])).toEqual(new Set([job.id]));
-    expect(await finishJobs(db, [{ ...lease, status: 'failed', error: 'zombie' }])).toEqual(
-      new Set([job.id]),
-    );
     const final = await jobs.get(job.id);
     expect(final).toMatchObject({
       status: 'succeeded',
       result: { by: 'replacement' },
       attempts: 2,
     });
+    expect(await finishJobs(db, [{ ...lease, status: 'failed', error: 'zombie' }])).toEqual(
+      new Set([job.id]),
+    );
+    expect(await jobs.get(job.id)).toEqual(final);
   });
 
   it('does not put a job asked to cancel back in the queue when its attempt fails', async () => {

@@ -8,15 +8,13 @@ import { JobsService } from '../../src/jobs/jobs.service.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { spawnService, type ServiceProcess } from '../support/service-process.js';
+import { QUICK_RUNS_TABLE } from '../support/queue-test-handlers.js';
 import { procStatusBytes } from '../support/task-processes.js';
 
 /** The service with the `test.quick` handler (test/support/backlog-worker-child.ts, built by `npm test`). */
 const BACKLOG_WORKER = fileURLToPath(
   new URL('../../dist-test/test/support/backlog-worker-child.js', import.meta.url),
 );
-
-const QUICK_RUNS_TABLE = `
-CREATE UNLOGGED TABLE test_quick_runs (job_id bigint NOT NULL, attempt integer NOT NULL, pid integer NOT NULL)`;
 
 const BACKLOG = 200_000;
 const ENQUEUE_BATCH = 10_000;

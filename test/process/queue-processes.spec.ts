@@ -1,13 +1,26 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
 import { JobsService } from '../../src/jobs/jobs.service.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { spawnService, type ServiceProcess } from '../support/service-process.js';
 import { TEST_RUNS_TABLE } from '../support/test-handlers.js';
+import {
+  ABORTABLE_RUNS_TABLE,
+  type EnqueueRace,
+  raceEnqueues,
+} from '../support/queue-test-handlers.js';
 import { maxOverlap, type RunRow } from '../support/runs.js';
 import { waitFor } from '../support/wait.js';
+
+/** The service with the test handlers and the recording ones (test/support/queue-worker-child.ts). */
+const QUEUE_WORKER = fileURLToPath(
+  new URL('../../dist-test/test/support/queue-worker-child.js', import.meta.url),
+);
 
 /** Guarantees that span processes: real worker processes (dist-test/) against one database. */
 describe('the queue across worker processes', () => {
@@ -37,6 +50,7 @@ describe('the queue across worker processes', () => {
           ...env,
         },
         'testWorker',
+        { script: QUEUE_WORKER },
       ),
     );
     workers.push(...started);
@@ -63,6 +77,7 @@ describe('the queue across worker processes', () => {
     // The enqueuing side: an API-only application in this process.
     api = await startTestApp({ database, env: { ROLE: 'api' } });
     await database.query(TEST_RUNS_TABLE);
+    await database.query(ABORTABLE_RUNS_TABLE);
     jobs = api.app.get(JobsService);
   });
   afterEach(async () => {
@@ -161,8 +176,8 @@ describe('the queue across worker processes', () => {
   });
 
   it('cancels a job running on another process within a second', async () => {
-    await startWorkers(1);
-    const job = await jobs.enqueue({ type: 'test.run', payload: { hang: true } });
+    const [worker] = await startWorkers(1);
+    const job = await jobs.enqueue({ type: 'test.abortable' });
     await waitFor('the job to start', async () => (await statusOf(job.id)) === 'running');
     const asked = Date.now();
     await jobs.cancel(job.id);
@@ -172,6 +187,56 @@ describe('the queue across worker processes', () => {
       5000,
     );
     expect(Date.now() - asked).toBeLessThan(1000);
+    // The handler in the other process saw the cancel through its signal and returned.
+    const stopped = await waitFor('the handler to stop', async () => {
+      const [run] = await database.query<{ pid: number; reason: string | null }>(
+        'SELECT pid, reason FROM test_abortable_runs WHERE job_id = $1 AND stopped_at IS NOT NULL',
+        [job.id],
+      );
+      return run;
+    });
+    expect(stopped).toEqual({ pid: worker?.child.pid, reason: 'JobCancelledError' });
+  });
+
+  it('returns one job for one idempotency key enqueued by racing transactions in two processes and this one', async () => {
+    // One racer per process: each process takes its own queue.
+    await startWorkers(1, { WORKER_QUEUES: 'race-a' });
+    await startWorkers(1, { WORKER_QUEUES: 'race-b' });
+    const race: EnqueueRace = { key: 'race-1', transactions: 4, lockId: 7_240_101 };
+    const gate = new Client({ connectionString: database.url });
+    await gate.connect();
+    try {
+      await gate.query('SELECT pg_advisory_lock($1)', [race.lockId]);
+      const racers = await jobs.enqueueMany([
+        { type: 'test.enqueue-race', queue: 'race-a', payload: race },
+        { type: 'test.enqueue-race', queue: 'race-b', payload: race },
+      ]);
+      const here = raceEnqueues(api.app.get(DataSource), jobs, race);
+      // Every transaction has begun and waits at the gate; then all insert at once.
+      await waitFor('12 transactions at the gate', async () => {
+        const [row] = await database.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+          [race.lockId],
+        );
+        return row?.n === 12;
+      });
+      await gate.query('SELECT pg_advisory_unlock($1)', [race.lockId]);
+      const ids = await here;
+      await waitFor('both racers to finish', () => allSucceeded(racers.map((r) => r.id)));
+      const results = await Promise.all(racers.map(async (r) => (await jobs.get(r.id))?.result));
+      const elsewhere = results as { pid: number; ids: string[] }[];
+      expect(new Set(elsewhere.map((r) => r.pid)).size).toBe(2);
+      const all = [...ids, ...elsewhere.flatMap((r) => r.ids)];
+      expect(all).toHaveLength(12);
+      expect(new Set(all).size).toBe(1);
+      const rows = await database.query<{ id: string }>(
+        'SELECT id FROM jobs WHERE idempotency_key = $1',
+        [race.key],
+      );
+      expect(rows).toEqual([{ id: all[0] }]);
+    } finally {
+      await gate.end();
+    }
   });
 
   it('reconnects its listener after the connection is killed, and keeps draining', async () => {
@@ -245,5 +310,12 @@ describe('the queue across worker processes', () => {
       FROM (SELECT job_id, pid, count(*) OVER (PARTITION BY job_id) AS per_job
             FROM test_job_runs WHERE label LIKE 'bulk-%' AND ended_at IS NOT NULL) completed`);
     expect(tally).toEqual({ completed_runs: 10_000, jobs: 10_000, most: 1, pids: 2 });
-  });
+    // Every run that started, not only those that ended: a second start of a job, even one cut
+    // short, would be a second run.
+    const [started] = await database.query<{ runs: number; jobs: number; attempts: number }>(`
+      SELECT count(*)::int AS runs, count(DISTINCT job_id)::int AS jobs,
+             max(attempt)::int AS attempts
+      FROM test_job_runs WHERE label LIKE 'bulk-%'`);
+    expect(started).toEqual({ runs: 10_000, jobs: 10_000, attempts: 1 });
+  }, 180_000);
 });

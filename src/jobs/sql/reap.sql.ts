@@ -3,7 +3,7 @@ import { JOBS_CHANNEL } from '../db.js';
 import type { JobStatus } from '../job.js';
 
 /** Any fixed number: the advisory lock that lets one reaper at a time run, cluster-wide. */
-const REAPER_LOCK_ID = 7_240_002;
+export const REAPER_LOCK_ID = 7_240_002;
 
 /**
  * Returns jobs whose lease expired (their worker died or stalled) to the queue, or fails them when
