@@ -3,6 +3,8 @@ import type { FeedEvent } from './gateway-reads.js';
 
 /** How many events one read answers at most. */
 export const READ_PAGE = 500;
+/** How long a failed read waits before it is made again. */
+const RETRY_MS = 1000;
 
 /** One connected client's task subscriptions, as the feed keeps them. */
 export interface FeedClient {
@@ -49,7 +51,7 @@ export class TaskEventFeed {
   /** Sends the task's events after `afterSeq`, then every later one. */
   subscribe(client: FeedClient, taskId: string, afterSeq: number): void {
     client.lastSent.set(taskId, afterSeq);
-    client.lane = client.lane.then(() => this.replay(client, taskId)).catch(this.onError);
+    this.queueReplay(client, taskId);
   }
 
   unsubscribe(client: FeedClient, taskId: string): void {
@@ -75,6 +77,16 @@ export class TaskEventFeed {
 
   get followedTasks(): number {
     return this.tasks.size;
+  }
+
+  /** A replay that fails (the database, a full read queue) goes on from where it stopped, later. */
+  private queueReplay(client: FeedClient, taskId: string): void {
+    client.lane = client.lane
+      .then(() => this.replay(client, taskId))
+      .catch((error: unknown) => {
+        this.onError(error);
+        setTimeout(() => this.queueReplay(client, taskId), RETRY_MS).unref();
+      });
   }
 
   private async replay(client: FeedClient, taskId: string): Promise<void> {
@@ -110,7 +122,10 @@ export class TaskEventFeed {
     void (async () => {
       do {
         state.again = false;
-        await this.deliver(taskId, state).catch(this.onError);
+        await this.deliver(taskId, state).catch((error: unknown) => {
+          this.onError(error);
+          setTimeout(() => this.catchUp(taskId), RETRY_MS).unref();
+        });
       } while (state.again);
       state.reading = false;
       if (state.clients.size === 0) this.tasks.delete(taskId);

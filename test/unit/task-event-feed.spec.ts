@@ -85,6 +85,25 @@ describe('TaskEventFeed', () => {
     expect(reads.length).toBeGreaterThanOrEqual(3);
   });
 
+  it('makes a failed read again and goes on from where it stopped', async () => {
+    const log = logOf(READ_PAGE + 10);
+    let failures = 1;
+    const errors: unknown[] = [];
+    const feed = new TaskEventFeed(
+      async (_task, after, limit) => {
+        if (after > 0 && failures-- > 0) throw new Error('the read queue is full');
+        return log.filter((e) => e.seq > after).slice(0, limit);
+      },
+      (error) => errors.push(error),
+    );
+    const follower = client();
+    feed.subscribe(follower.feedClient, TASK, 0);
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    await follower.feedClient.lane;
+    expect(errors).toHaveLength(1);
+    expect(follower.got.map((e) => e.seq)).toEqual(log.map((e) => e.seq));
+  });
+
   it('sends each event once, in order, however the notifications arrive', async () => {
     const log = logOf(3);
     let written = 1;
