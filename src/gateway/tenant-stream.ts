@@ -129,10 +129,13 @@ export class TenantStream {
   private async advance(group: Group): Promise<void> {
     group.busy = true;
     try {
-      for (let target = this.latest; target; target = this.latest) {
+      for (;;) {
         if (group.position.delta) await this.readDelta(group);
+        // The latest tick now, not the one this read started for: a tick that came during the
+        // read skipped this busy group, and counts on it to go on.
+        const target = this.latest;
         const base = group.position.base;
-        if (group.followers.size === 0 || covers(base, target.snapshot)) break;
+        if (!target || group.followers.size === 0 || covers(base, target.snapshot)) break;
         group.position = { base, delta: { target: target.snapshot, top: target.top } };
       }
     } catch (error) {

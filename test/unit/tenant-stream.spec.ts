@@ -120,6 +120,34 @@ describe('TenantStream', () => {
     expect(fast.got.map((e) => e.taskId)).toEqual(['b', 'a']);
   });
 
+  it('goes on to a tick that came while its group was reading, with no later notification', async () => {
+    const log = new FakeLog();
+    let release: (() => void) | undefined;
+    const gated: StreamReads = {
+      snapshotNow: () => log.snapshotNow(),
+      delta: async (...args) => {
+        if (release === undefined) await new Promise<void>((resolve) => (release = resolve));
+        return log.delta(...args);
+      },
+    };
+    const stream = new TenantStream(gated, PAGE, fail);
+    const one = follower();
+    await stream.follow(one);
+    const first = log.begin();
+    log.write(first, 'a');
+    log.commit(first);
+    stream.wake(); // its group's read waits at the gate
+    await settle();
+    const second = log.begin();
+    log.write(second, 'a');
+    log.commit(second);
+    stream.wake(); // the group is busy: this tick leaves it to the group
+    await settle();
+    release?.();
+    await settle();
+    expect(seqsOf(one.got, 'a')).toEqual([1, 2]);
+  });
+
   it('lets a congested follower fall behind and catch up alone, each event once, in order', async () => {
     const log = new FakeLog();
     const stream = new TenantStream(log, PAGE, fail);
