@@ -101,7 +101,7 @@ export class TenantStream {
       return;
     }
     this.ticking = true;
-    void this.tick().finally(() => (this.ticking = false));
+    void this.tick();
   }
 
   get followers(): number {
@@ -120,6 +120,8 @@ export class TenantStream {
         this.failed(error);
       }
     } while (this.again);
+    // Here, not in a callback a microtask later: a wake in between would be lost.
+    this.ticking = false;
   }
 
   /**
