@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { TenantEvent } from '../../src/client/follow-tenant.js';
 import { TEST_ADMIN_KEY } from '../support/auth.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { listeningPort, spawnService, type ServiceProcess } from '../support/service-process.js';
@@ -62,7 +63,7 @@ describe('live task events across processes', () => {
     const fromA = onA.events.filter((e) => e.taskId === task.id);
     expect(fromA).toEqual(log);
     // Following the tenant, node B's client joins at the first event written after it subscribed.
-    const fromB = onB.events
+    const fromB = (onB.events as TenantEvent[])
       .filter((e) => e.taskId === task.id)
       .map(({ position: _position, ...event }) => event);
     expect(fromB).toEqual(log.slice(log.length - fromB.length));
