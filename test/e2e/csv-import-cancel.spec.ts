@@ -4,10 +4,10 @@ import { startTestApp, type TestApp } from '../support/app.js';
 import { bearer, createUserKey } from '../support/auth.js';
 import {
   blobPathOf,
-  busyBackends,
   copiesUnderWay,
   holdBlob,
   pauseQueue,
+  waitForCopyToEnd,
 } from '../support/held-input.js';
 import {
   createFileTask,
@@ -60,17 +60,7 @@ describe('csv.import: cancel while it runs', () => {
       const cancelled = await waitForTask(baseUrl, key, task.id, ['cancelled']);
       expect(cancelled.error?.type).toBe('urn:taskyard:problem:task-cancelled');
       // Input keeps coming, but never its end: only the abort can end this COPY.
-      const trickle = input.trickle('1,more\n');
-      try {
-        await waitFor(
-          'no backend to be copying or holding a transaction open',
-          async () =>
-            (await copiesUnderWay(database)).length === 0 &&
-            (await busyBackends(database)).length === 0,
-        );
-      } finally {
-        trickle.stop();
-      }
+      await waitForCopyToEnd(database, input, '1,more\n');
       const [row] = await database.query<{ t: string | null }>(
         'SELECT to_regclass($1)::text AS t',
         [importTableOf(task.id)],

@@ -7,10 +7,10 @@ import { ADMIN, TEST_ADMIN_KEY } from '../support/auth.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import {
   blobPathOf,
-  busyBackends,
   copiesUnderWay,
   holdBlob,
   pauseQueue,
+  waitForCopyToEnd,
 } from '../support/held-input.js';
 import { listeningPort, spawnService, type ServiceProcess } from '../support/service-process.js';
 import {
@@ -231,17 +231,7 @@ describe('tasks across service processes', () => {
       );
       expect(task.status).toBe('cancelled');
       // More input, never its end: only the abort, carried to the worker, can end this COPY.
-      const trickle = input.trickle('1,more\n');
-      try {
-        await waitFor(
-          'no backend to be copying or holding a transaction open',
-          async () =>
-            (await copiesUnderWay(database)).length === 0 &&
-            (await busyBackends(database)).length === 0,
-        );
-      } finally {
-        trickle.stop();
-      }
+      await waitForCopyToEnd(database, input, '1,more\n');
     } finally {
       await input.close();
     }

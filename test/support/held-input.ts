@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import request from 'supertest';
 import { ADMIN } from './auth.js';
+import { waitFor } from './wait.js';
 import type { TestDatabase } from './database.js';
 
 /** A stored blob replaced by a FIFO: a reader gets what the test writes, and no end until it closes. */
@@ -74,4 +75,26 @@ export function busyBackends(database: TestDatabase): Promise<{ state: string; q
      WHERE datname = current_database() AND pid <> pg_backend_pid()
        AND (query ILIKE 'COPY %' AND state = 'active' OR state LIKE 'idle in transaction%')`,
   );
+}
+
+/**
+ * Feeds `line` to the held input now and then, but never its end, until no backend is copying or
+ * holding a transaction open: with the end never coming, only an abort can end that COPY.
+ */
+export async function waitForCopyToEnd(
+  database: TestDatabase,
+  input: HeldInput,
+  line: string,
+): Promise<void> {
+  const trickle = input.trickle(line);
+  try {
+    await waitFor(
+      'no backend to be copying or holding a transaction open',
+      async () =>
+        (await copiesUnderWay(database)).length === 0 &&
+        (await busyBackends(database)).length === 0,
+    );
+  } finally {
+    trickle.stop();
+  }
 }
