@@ -410,10 +410,12 @@ describe('a worker cut off from the database', () => {
         [database.name],
       );
       try {
+        // The bound is generous: under a loaded machine renewals fail late, and what matters is
+        // that the attempt is stopped at all, not how soon.
         await waitFor(
           'the attempt to be stopped',
           () => abortedAttempts.find((a) => a.jobId === job.id),
-          5000,
+          20_000,
         );
       } finally {
         await adminQuery(`ALTER DATABASE ${database.name} WITH ALLOW_CONNECTIONS true`);
