@@ -40,10 +40,14 @@ export async function inTransaction<T>(
   work: (tx: PoolClient) => Promise<T>,
 ): Promise<T> {
   const client = await pool.connect();
+  // A connection cut while no query runs (work waiting on a file, say) is reported as an 'error'
+  // event on the client, which would end the process; the next query fails with it anyway.
+  client.on('error', ignoreError);
   try {
     await client.query('BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
+    client.off('error', ignoreError);
     client.release();
     return result;
   } catch (error) {
@@ -52,7 +56,10 @@ export async function inTransaction<T>(
       () => undefined,
       (rollbackError: unknown) => rollbackError as Error,
     );
+    client.off('error', ignoreError);
     client.release(broken);
     throw error;
   }
 }
+
+function ignoreError(): void {}

@@ -91,6 +91,9 @@ export class CsvImportProcessor implements TaskProcessorHandler<CsvImportOptions
     rejectsOut.write(REJECTS_CSV_HEADER);
     const run: ImportRun = { task, rejectsOut, result: emptyResult(table, dialect.delimiter) };
     const client = await this.pool.connect();
+    // A cut connection between queries is an 'error' event that would end the process; the next
+    // query fails with it anyway.
+    client.on('error', ignoreClientError);
     try {
       await client.query('BEGIN');
       await client.query(`DROP TABLE IF EXISTS ${table}`);
@@ -105,6 +108,7 @@ export class CsvImportProcessor implements TaskProcessorHandler<CsvImportOptions
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
+      client.off('error', ignoreClientError);
       client.release();
     }
   }
@@ -308,3 +312,5 @@ function emptyResult(table: string, delimiter: string): CsvImportResult {
     bytesRead: 0,
   };
 }
+
+function ignoreClientError(): void {}
