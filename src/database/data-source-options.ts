@@ -1,5 +1,6 @@
 import type { DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
+import { ENTITIES } from './entities.js';
 
 /** TypeORM on `pg`, schema owned by the SQL files in migrations/ (never synchronize). */
 export function dataSourceOptions(config: AppConfig): DataSourceOptions {
@@ -10,6 +11,7 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
     url,
     synchronize: false,
     migrationsRun: false,
+    entities: ENTITIES,
     logging: false,
     poolSize,
     connectTimeoutMS: connectTimeoutMs,

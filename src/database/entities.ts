@@ -1,0 +1,12 @@
+import { ApiKeyEntity } from '../auth/api-key.entity.js';
+import { FileEntity } from '../files/file.entity.js';
+import { TaskEventEntity } from '../tasks/task-event.entity.js';
+import { TaskEntity } from '../tasks/task.entity.js';
+import { TenantLimitsEntity } from '../tenants/tenant-limits.entity.js';
+
+/**
+ * The tables served by TypeORM repositories. Their schema is still the SQL in migrations/ (never
+ * synchronize); test/e2e/entities.spec.ts checks that these classes match it. The queue's tables
+ * (src/jobs) have no entities: every statement on them is hand-written.
+ */
+export const ENTITIES = [ApiKeyEntity, FileEntity, TaskEntity, TaskEventEntity, TenantLimitsEntity];
