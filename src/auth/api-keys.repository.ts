@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
-import { DataSource } from 'typeorm';
-import { inTransaction, poolOf } from '../database/db.js';
+import { Database } from '../database/database.js';
 import type { ApiKeyRole } from './api-key.js';
 
 export interface ApiKeyRow {
@@ -22,8 +21,8 @@ const COLUMNS = 'id, tenant, name, role, key_prefix, created_at, last_used_at, r
 export class ApiKeysRepository {
   private readonly pool: Pool;
 
-  constructor(dataSource: DataSource) {
-    this.pool = poolOf(dataSource);
+  constructor(private readonly database: Database) {
+    this.pool = database.pool;
   }
 
   async insert(key: {
@@ -82,7 +81,7 @@ export class ApiKeysRepository {
     configured: { hash: Buffer; prefix: string } | undefined,
     seed: () => { hash: Buffer; prefix: string },
   ): Promise<boolean> {
-    return inTransaction(this.pool, async (tx) => {
+    return this.database.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext('taskyard:api-keys:bootstrap'))`);
       if (configured) {
         await tx.query(

@@ -1,8 +1,9 @@
-import { Injectable, Module, type OnModuleInit } from '@nestjs/common';
+import { Global, Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ContextLogger, InjectLogger } from '../logging/logger.js';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
+import { Database } from './database.js';
 import { dataSourceOptions } from './data-source-options.js';
 import { runMigrations } from './migrator.js';
 
@@ -24,6 +25,8 @@ export class MigrateOnStartup implements OnModuleInit {
   }
 }
 
+/** Global: every feature module reaches the database through `Database`. */
+@Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
@@ -36,6 +39,7 @@ export class MigrateOnStartup implements OnModuleInit {
       }),
     }),
   ],
-  providers: [MigrateOnStartup],
+  providers: [MigrateOnStartup, Database],
+  exports: [Database],
 })
 export class DatabaseModule {}

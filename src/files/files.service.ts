@@ -3,7 +3,8 @@ import { ContextLogger, InjectLogger } from '../logging/logger.js';
 import { Readable } from 'node:stream';
 import { type Caller, tenantScope } from '../auth/api-key.js';
 import { isUuid } from '../auth/api-keys.service.js';
-import { type Db, inTransaction } from '../database/db.js';
+import { Database } from '../database/database.js';
+import type { Db } from '../database/db.js';
 import { ProblemException } from '../http/problem.js';
 import { TenantLimitsService } from '../tenants/tenant-limits.service.js';
 import { BlobStorage, type ByteRange, type StagedBlob } from './blob-storage.js';
@@ -18,6 +19,7 @@ export interface FileMetadata {
 @Injectable()
 export class FilesService {
   constructor(
+    private readonly database: Database,
     private readonly files: FilesRepository,
     private readonly storage: BlobStorage,
     private readonly limits: TenantLimitsService,
@@ -35,7 +37,7 @@ export class FilesService {
    */
   async storeWith<T>(staged: StagedBlob, work: (tx: Db) => Promise<T>): Promise<T> {
     try {
-      return await inTransaction(this.files.pool, async (tx) => {
+      return await this.database.transaction(async (tx) => {
         await this.files.lockBlob(tx, staged.sha256);
         const result = await work(tx);
         await staged.commit();
@@ -120,7 +122,7 @@ export class FilesService {
   async delete(caller: Caller, id: string): Promise<void> {
     if (!isUuid(id)) notFound(id);
     try {
-      const row = await inTransaction(this.files.pool, (tx) =>
+      const row = await this.database.transaction((tx) =>
         this.files.delete(tx, id, tenantScope(caller)),
       );
       if (!row) notFound(id);
@@ -142,7 +144,7 @@ export class FilesService {
     for (const sha256 of new Set(sha256s)) {
       let hidden: { confirm(): Promise<void>; undo(): Promise<void> } | undefined;
       try {
-        await inTransaction(this.files.pool, async (tx) => {
+        await this.database.transaction(async (tx) => {
           await this.files.lockBlob(tx, sha256);
           if (!(await this.files.isReferenced(tx, sha256)))
             hidden = await this.storage.hide(sha256);

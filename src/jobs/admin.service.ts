@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { type Db, poolOf } from './db.js';
+import { Database } from '../database/database.js';
+import { type Db } from './db.js';
 import { JOB_STATUSES, type JobStatus } from './job.js';
 import { pausedQueues, queueStats, setQueuePaused } from './sql/queues.sql.js';
 
@@ -17,8 +17,8 @@ export interface QueueSummary {
 export class QueueAdminService {
   private readonly db: Db;
 
-  constructor(dataSource: DataSource) {
-    this.db = poolOf(dataSource);
+  constructor(database: Database) {
+    this.db = database.pool;
   }
 
   async queues(): Promise<QueueSummary[]> {

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import { DataSource } from 'typeorm';
+import { Database } from '../database/database.js';
 import { MetricsRegistry } from '../metrics/metrics.registry.js';
-import { poolOf } from './db.js';
 
 type JobLabels = 'queue' | 'type';
 
@@ -33,7 +32,7 @@ export class JobsMetrics {
   readonly queueWait: Histogram<JobLabels>;
   readonly listenerConnected: Gauge;
 
-  constructor(registry: MetricsRegistry, dataSource: DataSource) {
+  constructor(registry: MetricsRegistry, database: Database) {
     const registers = [registry];
     const labelNames = ['queue', 'type'] as const;
     const counter = (name: string, help: string): Counter<JobLabels> =>
@@ -77,7 +76,7 @@ export class JobsMetrics {
       labelNames: ['queue', 'status'],
       registers,
       async collect() {
-        const { rows } = await poolOf(dataSource).query<{
+        const { rows } = await database.pool.query<{
           queue: string;
           status: string;
           count: number;

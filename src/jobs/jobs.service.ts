@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { Database } from '../database/database.js';
 import { AppConfig } from '../config/app-config.js';
-import { connectionOf, type Db, poolOf } from './db.js';
+import { connectionOf, type Db } from './db.js';
 import { EnqueueBatcher } from './enqueue-batcher.js';
 import { insertPrepared, prepareJob } from './enqueue-rows.js';
 import { HandlerRegistry } from './handler-registry.js';
@@ -24,12 +25,12 @@ export class JobsService {
   private readonly batcher: EnqueueBatcher;
 
   constructor(
-    dataSource: DataSource,
+    database: Database,
     private readonly config: AppConfig,
     private readonly handlers: HandlerRegistry,
     private readonly metrics: JobsMetrics,
   ) {
-    this.db = poolOf(dataSource);
+    this.db = database.pool;
     this.batcher = new EnqueueBatcher(this.db);
   }
 

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Caller } from '../auth/api-key.js';
 import { isUuid } from '../auth/api-keys.service.js';
-import { type Db, inTransaction } from '../database/db.js';
+import { Database } from '../database/database.js';
+import type { Db } from '../database/db.js';
 import type { StagedBlob } from '../files/blob-storage.js';
 import { FilesService } from '../files/files.service.js';
 import { ProblemException } from '../http/problem.js';
@@ -52,6 +53,7 @@ export class TaskCreator {
   private readonly batcher: CreateBatcher<NewTask, TaskRow>;
 
   constructor(
+    private readonly database: Database,
     private readonly tasks: TasksRepository,
     private readonly processors: ProcessorRegistry,
     private readonly jobs: JobsService,
@@ -59,7 +61,7 @@ export class TaskCreator {
     private readonly limits: TenantLimitsService,
   ) {
     this.batcher = new CreateBatcher((items) =>
-      inTransaction(this.tasks.pool, async (tx) => {
+      this.database.transaction(async (tx) => {
         const rows = await this.insertMany(tx, items);
         return rows.map((row) => row ?? failed('a task of the batch was not inserted'));
       }),
@@ -75,7 +77,7 @@ export class TaskCreator {
       return { task, created: true };
     }
     try {
-      return await inTransaction(this.tasks.pool, (tx) =>
+      return await this.database.transaction((tx) =>
         this.insert(tx, caller.tenant, checked, {
           fileId: checked.fileId,
           idempotencyKey,
@@ -129,7 +131,7 @@ export class TaskCreator {
     children: { line: number; spec: CheckedTaskSpec }[],
   ): Promise<number> {
     const groupKey = await this.limits.runningGroup(parent.tenant);
-    return inTransaction(this.tasks.pool, async (tx) => {
+    return this.database.transaction(async (tx) => {
       const rows = await this.insertMany(
         tx,
         children.map(({ line, spec }) => ({

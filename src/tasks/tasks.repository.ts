@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
-import { DataSource } from 'typeorm';
-import { type Db, poolOf, prepared } from '../database/db.js';
+import { Database } from '../database/database.js';
+import { type Db, prepared } from '../database/db.js';
 import { quoteIdentifier } from './processors/csv/csv-columns.js';
 import { LINE_COLUMN } from './processors/csv/csv-import.options.js';
 import type { TaskEventRow, TaskProgress, TaskRow, TaskStatus } from './task.js';
@@ -85,8 +85,8 @@ const LIST_COLUMNS = `*, (extract(epoch FROM created_at) * 1000000)::bigint::tex
 export class TasksRepository {
   readonly pool: Pool;
 
-  constructor(dataSource: DataSource) {
-    this.pool = poolOf(dataSource);
+  constructor(database: Database) {
+    this.pool = database.pool;
   }
 
   async insert(tx: Db, rows: NewTaskRow[]): Promise<TaskRow[]> {

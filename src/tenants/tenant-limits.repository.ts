@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
-import { DataSource } from 'typeorm';
-import { type Db, poolOf } from '../database/db.js';
+import { Database } from '../database/database.js';
+import { type Db } from '../database/db.js';
 
 /** A tenant's own limits; null: the setting's default. */
 export interface TenantLimitOverrides {
@@ -30,8 +30,8 @@ const NO_OVERRIDES: TenantLimitOverrides = {
 export class TenantLimitsRepository {
   readonly pool: Pool;
 
-  constructor(dataSource: DataSource) {
-    this.pool = poolOf(dataSource);
+  constructor(database: Database) {
+    this.pool = database.pool;
   }
 
   async find(tenant: string): Promise<TenantLimitOverrides> {

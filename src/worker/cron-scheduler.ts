@@ -4,10 +4,10 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { Cron } from 'croner';
+import { Database } from '../database/database.js';
 import { ContextLogger, InjectLogger } from '../logging/logger.js';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
-import { type Db, poolOf } from '../jobs/db.js';
+import { type Db } from '../jobs/db.js';
 import { HandlerRegistry } from '../jobs/handler-registry.js';
 import { fireSchedule, registerSchedule } from '../jobs/sql/schedule.sql.js';
 import { PRUNE_JOB_TYPE } from './retention.handler.js';
@@ -33,12 +33,12 @@ export class CronScheduler implements OnApplicationBootstrap, OnApplicationShutd
   private readonly timers: Cron[] = [];
 
   constructor(
-    dataSource: DataSource,
+    database: Database,
     private readonly config: AppConfig,
     private readonly handlers: HandlerRegistry,
     @InjectLogger('CronScheduler') private readonly logger: ContextLogger,
   ) {
-    this.db = poolOf(dataSource);
+    this.db = database.pool;
   }
 
   async onApplicationBootstrap(): Promise<void> {

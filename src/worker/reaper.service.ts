@@ -3,10 +3,10 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { Database } from '../database/database.js';
 import { ContextLogger, InjectLogger } from '../logging/logger.js';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
-import { type Db, poolOf } from '../jobs/db.js';
+import { type Db } from '../jobs/db.js';
 import { reapExpired } from '../jobs/sql/reap.sql.js';
 
 /**
@@ -21,11 +21,11 @@ export class ReaperService implements OnApplicationBootstrap, OnApplicationShutd
   private running = false;
 
   constructor(
-    dataSource: DataSource,
+    database: Database,
     private readonly config: AppConfig,
     @InjectLogger('Reaper') private readonly logger: ContextLogger,
   ) {
-    this.db = poolOf(dataSource);
+    this.db = database.pool;
   }
 
   onApplicationBootstrap(): void {

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Database } from '../database/database.js';
 import { AppConfig } from '../config/app-config.js';
-import { poolOf } from '../jobs/db.js';
 import { JobHandler } from '../jobs/job-handler.decorator.js';
 import { pruneFinished } from '../jobs/sql/prune.sql.js';
 
@@ -11,12 +10,12 @@ export const PRUNE_JOB_TYPE = 'taskyard.jobs.prune';
 @Injectable()
 export class RetentionHandler {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly database: Database,
     private readonly config: AppConfig,
   ) {}
 
   @JobHandler(PRUNE_JOB_TYPE, { concurrency: 1, maxAttempts: 3 })
   async prune(): Promise<{ deleted: number }> {
-    return { deleted: await pruneFinished(poolOf(this.dataSource), this.config.jobs.retentionMs) };
+    return { deleted: await pruneFinished(this.database.pool, this.config.jobs.retentionMs) };
   }
 }

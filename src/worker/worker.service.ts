@@ -6,12 +6,12 @@ import {
   Injectable,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
+import { Database } from '../database/database.js';
 import { ContextLogger, InjectLogger } from '../logging/logger.js';
 import { Pool } from 'pg';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
-import { type Db, JOBS_CHANNEL, poolOf } from '../jobs/db.js';
+import { type Db, JOBS_CHANNEL } from '../jobs/db.js';
 import { JobCancelledError, LeaseLostError, WorkerShutdownError } from '../jobs/errors.js';
 import { HandlerRegistry, type RegisteredHandler } from '../jobs/handler-registry.js';
 import type { ClaimedJob } from '../jobs/job.js';
@@ -66,13 +66,13 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
   lastLoopAt = 0;
 
   constructor(
-    dataSource: DataSource,
+    database: Database,
     private readonly config: AppConfig,
     private readonly handlers: HandlerRegistry,
     private readonly metrics: JobsMetrics,
     @InjectLogger('Worker') private readonly logger: ContextLogger,
   ) {
-    this.db = poolOf(dataSource);
+    this.db = database.pool;
     this.claims = claimPool(config.database.url ?? '');
     this.claims.on('error', (error) => this.logger.warn({ err: error }, 'claim connection lost'));
     this.outcomes = new OutcomeWriter(this.db, this.logger.logger, config.jobs.leaseMs, () =>

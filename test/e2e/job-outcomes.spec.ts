@@ -1,7 +1,6 @@
 import { Injectable, Module } from '@nestjs/common';
 import { Client, type PoolClient } from 'pg';
-import { DataSource } from 'typeorm';
-import { poolOf } from '../../src/jobs/db.js';
+import { Database } from '../../src/database/database.js';
 import { JobHandler } from '../../src/jobs/job-handler.decorator.js';
 import { JobsService } from '../../src/jobs/jobs.service.js';
 import { claimJobs } from '../../src/jobs/sql/claim.sql.js';
@@ -76,7 +75,7 @@ describe('the outcome of a job', () => {
     const job = await jobs.enqueue({ type: 'test.gated' });
     await started;
     // Every connection of the application's pool taken: the outcome cannot be written.
-    const pool = poolOf(testApp.app.get(DataSource));
+    const pool = testApp.app.get(Database).pool;
     const taken: PoolClient[] = await Promise.all([pool.connect(), pool.connect()]);
     try {
       gated.open();
@@ -110,7 +109,7 @@ describe('the outcome of a job', () => {
 
   it('takes the outcome and renewal of a lapsed lease from its token holder, until a reaper takes the job back', async () => {
     const type = 'lapsed.nobody-handles-this';
-    const db = poolOf(testApp.app.get(DataSource));
+    const db = testApp.app.get(Database).pool;
     const enqueued = await jobs.enqueueMany([{ type }, { type }, { type }]);
     const claim = async () =>
       (

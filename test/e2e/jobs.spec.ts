@@ -1,7 +1,6 @@
 import { Injectable, Module } from '@nestjs/common';
 import request from 'supertest';
-import { DataSource } from 'typeorm';
-import { poolOf } from '../../src/jobs/db.js';
+import { Database } from '../../src/database/database.js';
 import { JobHandler } from '../../src/jobs/job-handler.decorator.js';
 import type { Job } from '../../src/jobs/job.js';
 import { JobsService } from '../../src/jobs/jobs.service.js';
@@ -66,7 +65,7 @@ describe('the queue in one process', () => {
     database.query<RunRow>('SELECT * FROM test_job_runs WHERE job_id = $1 ORDER BY id', [jobId]);
   /** Claims one job of `type` by hand, as a worker would (no handler exists for these types). */
   const claimOne = async (type: string, workerId = 'test', leaseMs = 60_000) => {
-    const [claimed] = await claimJobs(poolOf(testApp.app.get(DataSource)), {
+    const [claimed] = await claimJobs(testApp.app.get(Database).pool, {
       workerId,
       types: [type],
       queues: [],
@@ -136,14 +135,14 @@ describe('the queue in one process', () => {
   });
 
   it('enqueues inside a caller transaction: nothing if it rolls back, the job if it commits', async () => {
-    const dataSource = testApp.app.get(DataSource);
+    const entities = testApp.app.get(Database).manager;
     await expect(
-      dataSource.transaction(async (manager) => {
+      entities.transaction(async (manager) => {
         await jobs.enqueue({ type: 'test.run', idempotencyKey: 'tx-rolled-back' }, { manager });
         throw new Error('business rule failed');
       }),
     ).rejects.toThrow('business rule failed');
-    const committed = await dataSource.transaction((manager) =>
+    const committed = await entities.transaction((manager) =>
       jobs.enqueue({ type: 'test.run', idempotencyKey: 'tx-committed' }, { manager }),
     );
     const keys = await database.query<{ idempotency_key: string }>(
@@ -198,7 +197,7 @@ describe('the queue in one process', () => {
   it("refuses a zombie worker's writes by its lease token while the job runs again elsewhere", async () => {
     const type = 'fencing.nobody-handles-this';
     const job = await jobs.enqueue({ type });
-    const db = poolOf(testApp.app.get(DataSource));
+    const db = testApp.app.get(Database).pool;
     const claim = (workerId: string, leaseMs: number) => claimOne(type, workerId, leaseMs);
 
     const zombie = await claim('zombie', 300);
@@ -253,7 +252,7 @@ describe('the queue in one process', () => {
   it('does not put a job asked to cancel back in the queue when its attempt fails', async () => {
     const type = 'cancel-retry.nobody-handles-this';
     const job = await jobs.enqueue({ type });
-    const db = poolOf(testApp.app.get(DataSource));
+    const db = testApp.app.get(Database).pool;
     const claimed = await claimOne(type);
     expect((await jobs.cancel(job.id))?.cancelRequestedAt).toBeInstanceOf(Date);
     const lease = { id: job.id, token: claimed?.leaseToken ?? '' };

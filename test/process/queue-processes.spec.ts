@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
+import { Database } from '../../src/database/database.js';
 import { JobsService } from '../../src/jobs/jobs.service.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -211,7 +211,7 @@ describe('the queue across worker processes', () => {
         { type: 'test.enqueue-race', queue: 'race-a', payload: race },
         { type: 'test.enqueue-race', queue: 'race-b', payload: race },
       ]);
-      const here = raceEnqueues(api.app.get(DataSource), jobs, race);
+      const here = raceEnqueues(api.app.get(Database), jobs, race);
       // Every transaction has begun and waits at the gate; then all insert at once.
       await waitFor('12 transactions at the gate', async () => {
         const [row] = await database.query<{ n: number }>(

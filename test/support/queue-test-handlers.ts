@@ -1,7 +1,7 @@
 import { Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '../../src/config/app-config.js';
+import { Database } from '../../src/database/database.js';
 import { JobHandler, type JobContext } from '../../src/jobs/job-handler.decorator.js';
 import { JobsService } from '../../src/jobs/jobs.service.js';
 
@@ -29,13 +29,13 @@ export interface EnqueueRace {
  * released at once by the test's advisory lock; answers the job id each one got.
  */
 export function raceEnqueues(
-  dataSource: DataSource,
+  database: Database,
   jobs: JobsService,
   { key, transactions, lockId }: EnqueueRace,
 ): Promise<string[]> {
   return Promise.all(
     Array.from({ length: transactions }, () =>
-      dataSource.transaction(async (manager) => {
+      database.manager.transaction(async (manager) => {
         await manager.query('SELECT pg_advisory_xact_lock_shared($1)', [lockId]);
         const job = await jobs.enqueue(
           { type: 'race.nobody-handles-this', idempotencyKey: key },
@@ -97,20 +97,20 @@ class QuickJobHandler implements OnApplicationShutdown {
 @Injectable()
 class RecordingJobHandlers {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly database: Database,
     private readonly jobs: JobsService,
   ) {}
 
   @JobHandler('test.enqueue-race')
   async enqueueRace(payload: EnqueueRace): Promise<{ pid: number; ids: string[] }> {
-    return { pid: process.pid, ids: await raceEnqueues(this.dataSource, this.jobs, payload) };
+    return { pid: process.pid, ids: await raceEnqueues(this.database, this.jobs, payload) };
   }
 
   /** Waits for its signal, records the reason and that it stopped, and ends with that reason. */
   @JobHandler('test.abortable')
   async abortable(_payload: unknown, context: JobContext): Promise<never> {
     const params = [context.jobId, process.pid];
-    await this.dataSource.query(
+    await this.database.query(
       'INSERT INTO test_abortable_runs (job_id, pid) VALUES ($1, $2)',
       params,
     );
@@ -119,7 +119,7 @@ class RecordingJobHandlers {
       if (signal.aborted) resolve(signal.reason);
       else signal.addEventListener('abort', () => resolve(signal.reason), { once: true });
     });
-    await this.dataSource.query(
+    await this.database.query(
       'UPDATE test_abortable_runs SET reason = $3, stopped_at = clock_timestamp() WHERE job_id = $1 AND pid = $2',
       [...params, (reason as Error).name],
     );

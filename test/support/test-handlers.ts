@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Module } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Database } from '../../src/database/database.js';
 import { PermanentJobError } from '../../src/jobs/errors.js';
 import { JobHandler, type JobContext } from '../../src/jobs/job-handler.decorator.js';
 
@@ -34,7 +34,7 @@ export const abortedAttempts: { jobId: string; reason: string }[] = [];
 /** Job handlers for the tests: they record each attempt in test_job_runs. */
 @Injectable()
 export class TestJobHandlers {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly database: Database) {}
 
   @JobHandler('test.run', { backoff: { baseMs: 20, maxMs: 100 } })
   async run(
@@ -48,7 +48,7 @@ export class TestJobHandlers {
     if (payload.failUntilAttempt && context.attempt < payload.failUntilAttempt) {
       throw new Error(`attempt ${context.attempt} fails on purpose`);
     }
-    await this.dataSource.query(
+    await this.database.query(
       'UPDATE test_job_runs SET ended_at = clock_timestamp() WHERE id = $1',
       [runId],
     );
@@ -58,7 +58,7 @@ export class TestJobHandlers {
   @JobHandler('test.tick', { cron: '* * * * * *' })
   async tick(_payload: unknown, context: JobContext): Promise<void> {
     const runId = await this.recordStart('test.tick', null, context);
-    await this.dataSource.query(
+    await this.database.query(
       'UPDATE test_job_runs SET ended_at = clock_timestamp() WHERE id = $1',
       [runId],
     );
@@ -79,10 +79,10 @@ export class TestJobHandlers {
     label: string | null,
     context: JobContext,
   ): Promise<string> {
-    const rows = (await this.dataSource.query(
+    const { rows } = await this.database.query<{ id: string }>(
       'INSERT INTO test_job_runs (job_id, type, label, attempt, pid) VALUES ($1, $2, $3, $4, $5) RETURNING id',
       [context.jobId, type, label, context.attempt, process.pid],
-    )) as { id: string }[];
+    );
     return rows[0]?.id ?? '';
   }
 }

@@ -5,8 +5,7 @@ import { PassThrough, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { DataSource } from 'typeorm';
-import { poolOf } from '../../database/db.js';
+import { Database } from '../../database/database.js';
 import { CSV_INPUT_MEDIA_TYPES, isTabSeparated } from '../../files/media-types.js';
 import { TaskInputError } from '../task-errors.js';
 import {
@@ -78,8 +77,8 @@ interface CsvDialect {
 export class CsvImportProcessor implements TaskProcessorHandler<CsvImportOptions> {
   private readonly pool: Pool;
 
-  constructor(dataSource: DataSource) {
-    this.pool = poolOf(dataSource);
+  constructor(database: Database) {
+    this.pool = database.pool;
   }
 
   async process(task: TaskContext<CsvImportOptions>): Promise<CsvImportResult> {
