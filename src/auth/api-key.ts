@@ -27,7 +27,15 @@ export function keyPrefix(key: string): string {
   return key.slice(0, 10);
 }
 
-/** The tenant filter of a query: undefined for admins, who see every tenant. */
+/**
+ * The tenant rule: a key sees its own tenant's data, an admin key every tenant's. This is the
+ * tenant filter of a query: undefined for admins.
+ */
 export function tenantScope(caller: Caller): string | undefined {
   return caller.role === 'admin' ? undefined : caller.tenant;
+}
+
+/** Whether data of `tenant` is within a scope that tenantScope gave. */
+export function inTenantScope(scope: string | undefined, tenant: string): boolean {
+  return scope === undefined || scope === tenant;
 }

@@ -50,20 +50,6 @@ export class KeyAuthenticator {
     return unauthorized(UNKNOWN_KEY);
   }
 
-  /**
-   * For the Socket.IO handshake: undefined for a key that is not known (the gateway answers 401),
-   * and the 429 problem as an error whose `data` Socket.IO sends in `connect_error`.
-   */
-  async forHandshake(key: string, address: string | undefined): Promise<Caller | undefined> {
-    try {
-      return await this.authenticate(key, address);
-    } catch (error) {
-      if (!(error instanceof ProblemException)) throw error;
-      if (error.problem.status === 401) return undefined;
-      throw Object.assign(new Error(error.problem.title), { data: error.problem });
-    }
-  }
-
   private tooMany(state: RateLimiterRes): ProblemException {
     const retryAfter = Math.max(1, Math.ceil(state.msBeforeNext / 1000));
     return new ProblemException({

@@ -6,6 +6,7 @@ import {
 import { Pool } from 'pg';
 import { AppConfig } from '../config/app-config.js';
 import { prepared } from '../database/db.js';
+import { ProblemException } from '../http/problem.js';
 import { ContextLogger, InjectLogger } from '../logging/logger.js';
 import type { TaskEventView } from '../tasks/task.js';
 import { formatSnapshot, parseSnapshot, sees, type Snapshot } from './stream-position.js';
@@ -20,8 +21,17 @@ export interface StreamRow extends FeedEvent {
   id: bigint;
 }
 
-/** Thrown when the gateway's reads are queued to their limit: the client may retry. */
-export class GatewayBusyError extends Error {}
+/** Thrown when the gateway's reads are queued to their limit: a 503 the client may retry. */
+export class GatewayBusyError extends ProblemException {
+  constructor() {
+    super({
+      status: 503,
+      detail: 'The live feed is busy; subscribe again shortly.',
+      extensions: { retryAfter: 1 },
+      headers: { 'Retry-After': '1' },
+    });
+  }
+}
 
 interface EventRow {
   task_id: string;
@@ -34,6 +44,8 @@ interface EventRow {
 }
 
 const COLUMNS = `e.task_id, e.seq, e.kind, e.data, e.at, t.tenant, e.id::text AS id`;
+
+const TASK_TENANT = prepared('gateway.task-tenant', `SELECT tenant FROM tasks WHERE id = $1`);
 
 const TASK_PAGE = prepared(
   'gateway.task-page',
@@ -118,12 +130,10 @@ export class GatewayReads implements OnApplicationBootstrap, OnApplicationShutdo
     return this.pool.waitingCount;
   }
 
-  async findTask(taskId: string, tenant?: string): Promise<boolean> {
-    const rows = await this.query<{ id: string }>({
-      text: `SELECT id FROM tasks WHERE id = $1 AND ($2::text IS NULL OR tenant = $2)`,
-      values: [taskId, tenant ?? null],
-    });
-    return rows.length > 0;
+  /** The task's tenant, undefined if there is no such task; TasksService says who may see it. */
+  async tenantOf(taskId: string): Promise<string | undefined> {
+    const [row] = await this.query<{ tenant: string }>(TASK_TENANT([taskId]));
+    return row?.tenant;
   }
 
   async taskPage(taskId: string, afterSeq: number, limit: number): Promise<FeedEvent[]> {
@@ -171,7 +181,7 @@ export class GatewayReads implements OnApplicationBootstrap, OnApplicationShutdo
     name?: string;
   }): Promise<Row[]> {
     if (this.pool.waitingCount >= this.maxQueued) {
-      throw new GatewayBusyError('the live feed has too many reads waiting');
+      throw new GatewayBusyError();
     }
     return (await this.pool.query(query)).rows as Row[];
   }

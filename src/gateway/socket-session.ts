@@ -1,7 +1,7 @@
 import type { Socket } from 'socket.io';
-import type { Caller } from '../auth/api-key.js';
+import { type Caller, tenantScope } from '../auth/api-key.js';
+import { problemOf } from '../http/problem.js';
 import type { TaskEventView } from '../tasks/task.js';
-import { gatewayProblem } from './gateway-problem.js';
 import { MessageLimiter, type MessageLimits } from './message-limiter.js';
 import { type DeliveredEvent, ProgressHold } from './progress-hold.js';
 import type { FeedClient } from './task-event-feed.js';
@@ -64,8 +64,7 @@ export class SocketSession {
   /** A follower for the tenant stream; its events go out as they come, paced by its group. */
   newFollower(): StreamFollower {
     this.follower = {
-      tenant: this.caller.tenant,
-      admin: this.caller.role === 'admin',
+      scope: tenantScope(this.caller),
       position: { base: { xmin: 0n, xmax: 0n, xip: [] } },
       send: (event: StreamEvent) => this.emit(event),
       congested: () => this.congested(),
@@ -99,7 +98,10 @@ export class SocketSession {
     if (this.unsent > MAX_UNSENT_HARD) {
       this.socket.emit(
         'error',
-        gatewayProblem(429, 'The connection did not read its events and was closed; resume.'),
+        problemOf({
+          status: 429,
+          detail: 'The connection did not read its events and was closed; resume.',
+        }),
       );
       this.socket.disconnect(true);
     }

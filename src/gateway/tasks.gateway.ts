@@ -1,4 +1,4 @@
-import type { OnApplicationShutdown } from '@nestjs/common';
+import { type OnApplicationShutdown, UseFilters, UsePipes } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -8,19 +8,20 @@ import {
   SubscribeMessage,
   WebSocketGateway,
 } from '@nestjs/websockets';
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
 import type { Namespace, Socket } from 'socket.io';
 import { ApiKeysService } from '../auth/api-keys.service.js';
 import { KeyAuthenticator } from '../auth/key-authenticator.js';
 import { AppConfig } from '../config/app-config.js';
-import { flattenValidationErrors } from '../http/validation.js';
+import { ProblemException, problemOf } from '../http/problem.js';
+import { toProblem } from '../http/to-problem.js';
+import { createValidationPipe } from '../http/validation.js';
 import { ContextLogger, InjectLogger } from '../logging/logger.js';
 import { TaskEventsListener } from '../tasks/task-events.listener.js';
+import { TasksService } from '../tasks/tasks.service.js';
+import { type Ack, SubscribeDto } from './gateway.dto.js';
 import { GatewayMetrics } from './gateway.metrics.js';
-import { gatewayProblem } from './gateway-problem.js';
-import { GatewayBusyError, GatewayReads } from './gateway-reads.js';
-import { SubscribeDto } from './gateway.dto.js';
+import { GatewayReads } from './gateway-reads.js';
+import { ProblemAckFilter } from './problem-ack.filter.js';
 import { SocketSession } from './socket-session.js';
 import { decodePosition } from './stream-position.js';
 import { READ_PAGE, TaskEventFeed } from './task-event-feed.js';
@@ -31,17 +32,17 @@ export { TASK_EVENT } from './socket-session.js';
 /** How often connected keys are checked again: a revoked key is dropped within this time. */
 const REVOCATION_SWEEP_MS = 5_000;
 
-type Ack =
-  { ok: true; position?: string } | { ok: false; error: ReturnType<typeof gatewayProblem> };
-type Checked = SubscribeDto | { errors: ReturnType<typeof flattenValidationErrors> };
-
 /**
  * Socket.IO namespace `/tasks`: authenticated at the handshake, subscriptions by task or tenant,
  * events from the log then live. Each connection has a message budget and a cap on its
- * subscriptions; the feeds read through GatewayReads' own pool. It only emits: the rules live in
- * the feeds and the services.
+ * subscriptions; the feeds read through GatewayReads' own pool. It only emits: payloads are
+ * checked by the ValidationPipe, who sees a task by TasksService, and every refusal is a problem
+ * in the ack (ProblemAckFilter), mapped as HTTP maps its errors.
  */
 @WebSocketGateway({ namespace: 'tasks' })
+// The app's global pipe is the same one; this makes the gateway's checks its own.
+@UsePipes(createValidationPipe())
+@UseFilters(ProblemAckFilter)
 export class TasksGateway
   implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnApplicationShutdown
 {
@@ -55,6 +56,7 @@ export class TasksGateway
     private readonly keys: ApiKeysService,
     private readonly authenticator: KeyAuthenticator,
     private readonly reads: GatewayReads,
+    private readonly tasks: TasksService,
     private readonly listener: TaskEventsListener,
     private readonly metrics: GatewayMetrics,
     private readonly config: AppConfig,
@@ -73,7 +75,7 @@ export class TasksGateway
     namespace.use((socket, next) => {
       this.authenticate(socket).then(
         () => next(),
-        (error: Error) => next(error),
+        (error: unknown) => next(this.refusal(error)),
       );
     });
     this.unlisten = this.listener.onEvent((taskId) => {
@@ -95,7 +97,7 @@ export class TasksGateway
 
   handleDisconnect(socket: Socket): void {
     this.metrics.clients.dec();
-    const session = sessionOf(socket);
+    const session = sessions.get(socket);
     if (!session) return;
     this.metrics.subscriptions.dec(session.subscriptions);
     session.close();
@@ -104,25 +106,17 @@ export class TasksGateway
   }
 
   @SubscribeMessage('subscribe')
-  async subscribe(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<Ack> {
+  async subscribe(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() dto: SubscribeDto,
+  ): Promise<Ack> {
     const session = sessionOf(socket);
-    const dto = await checked(body);
-    if (!session || 'errors' in dto) return invalid(dto);
-    try {
-      return dto.all
-        ? await this.subscribeAll(session, dto)
-        : await this.subscribeTask(session, dto);
-    } catch (error) {
-      if (!(error instanceof GatewayBusyError)) throw error;
-      return refused(503, 'The live feed is busy; subscribe again shortly.', { retryAfter: 1 });
-    }
+    return dto.all ? this.subscribeAll(session, dto) : this.subscribeTask(session, dto);
   }
 
   @SubscribeMessage('unsubscribe')
-  async unsubscribe(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<Ack> {
+  unsubscribe(@ConnectedSocket() socket: Socket, @MessageBody() dto: SubscribeDto): Ack {
     const session = sessionOf(socket);
-    const dto = await checked(body);
-    if (!session || 'errors' in dto) return invalid(dto);
     if (dto.all && session.follower) {
       this.stream.unfollow(session.follower);
       session.follower = undefined;
@@ -135,13 +129,10 @@ export class TasksGateway
   }
 
   private async subscribeAll(session: SocketSession, dto: SubscribeDto): Promise<Ack> {
+    // Checked by the DTO: a position this feed gave.
     const after = dto.after === undefined ? undefined : decodePosition(dto.after);
-    if (dto.afterSeq !== undefined || (dto.after !== undefined && !after)) {
-      return invalid({ errors: [{ field: 'after', messages: ['not a position this feed gave'] }] });
-    }
     if (session.follower) this.stream.unfollow(session.follower);
-    else if (!this.roomFor(session)) return tooMany(this.config.gateway.maxSubscriptions);
-    else this.metrics.subscriptions.inc();
+    else this.takeRoom(session);
     const follower = session.newFollower();
     const position = await this.stream.follow(follower, after);
     // Gone while its start was read: handleDisconnect ran before it was placed.
@@ -151,40 +142,39 @@ export class TasksGateway
 
   private async subscribeTask(session: SocketSession, dto: SubscribeDto): Promise<Ack> {
     const taskId = dto.taskId ?? '';
-    if (dto.after !== undefined) {
-      return invalid({ errors: [{ field: 'after', messages: ['after goes with all: true'] }] });
-    }
     const known = session.feed.lastSent.has(taskId);
-    if (!known && !this.roomFor(session)) return tooMany(this.config.gateway.maxSubscriptions);
-    const admin = session.caller.role === 'admin';
-    if (!(await this.reads.findTask(taskId, admin ? undefined : session.caller.tenant))) {
-      return refused(404, `There is no task with id ${taskId}.`);
-    }
+    if (!known) this.checkRoom(session);
+    this.tasks.assertVisible(session.caller, taskId, await this.reads.tenantOf(taskId));
     if (known) this.feed.unsubscribe(session.feed, taskId);
     else this.metrics.subscriptions.inc();
     this.feed.subscribe(session.feed, taskId, dto.afterSeq ?? 0);
     return { ok: true };
   }
 
-  private roomFor(session: SocketSession): boolean {
-    return session.subscriptions < this.config.gateway.maxSubscriptions;
+  /** Throws the 409 when the connection holds as many subscriptions as it may. */
+  private checkRoom(session: SocketSession): void {
+    const max = this.config.gateway.maxSubscriptions;
+    if (session.subscriptions < max) return;
+    throw new ProblemException({
+      status: 409,
+      detail: `This connection holds ${max} subscriptions, the most it may (GATEWAY_MAX_SUBSCRIPTIONS); unsubscribe first.`,
+    });
+  }
+
+  private takeRoom(session: SocketSession): void {
+    this.checkRoom(session);
+    this.metrics.subscriptions.inc();
   }
 
   private async authenticate(socket: Socket): Promise<void> {
     const key = keyOf(socket);
-    const caller = key
-      ? await this.authenticator.forHandshake(key, socket.handshake.address)
-      : undefined;
-    if (!caller || !key) {
-      throw Object.assign(new Error('unauthorized'), {
-        data: gatewayProblem(
-          401,
-          key
-            ? 'The API key is not known or has been revoked.'
-            : 'Connect with auth: { token: <API key> }.',
-        ),
+    if (!key) {
+      throw new ProblemException({
+        status: 401,
+        detail: 'Connect with auth: { token: <API key> }.',
       });
     }
+    const caller = await this.authenticator.authenticate(key, socket.handshake.address);
     const { gateway } = this.config;
     const session = new SocketSession(
       socket,
@@ -211,20 +201,30 @@ export class TasksGateway
     socket.data = { tenant: caller.tenant, role: caller.role };
   }
 
+  /** A refused handshake: Socket.IO sends the error's message, and its `data` the problem. */
+  private refusal(error: unknown): Error {
+    const { problem, unexpected } = toProblem(error);
+    if (unexpected) this.logger.error({ err: error }, 'socket handshake failed unexpectedly');
+    const message = problem.status === 401 ? 'unauthorized' : problem.title;
+    return Object.assign(new Error(message), { data: problem });
+  }
+
   /** Every message spends from the connection's budget; past it, an error ack, then the door. */
   private limit(session: SocketSession, packet: unknown[], next: (error?: Error) => void): void {
     if (session.limiter.take()) return next();
     const ack = packet.at(-1);
     if (typeof ack === 'function') {
-      const retryAfter = session.limiter.retryAfterS;
-      (ack as (answer: Ack) => void)(
-        refused(429, 'Too many messages on this connection; slow down.', { retryAfter }),
-      );
+      const error = problemOf({
+        status: 429,
+        detail: 'Too many messages on this connection; slow down.',
+        extensions: { retryAfter: session.limiter.retryAfterS },
+      });
+      (ack as (answer: Ack) => void)({ ok: false, error });
     }
     if (session.limiter.abusive) {
       session.socket.emit(
         'error',
-        gatewayProblem(429, 'Too many messages on this connection: it was closed.'),
+        problemOf({ status: 429, detail: 'Too many messages on this connection: it was closed.' }),
       );
       session.socket.disconnect(true);
     }
@@ -232,9 +232,9 @@ export class TasksGateway
 
   private async dropRevoked(namespace: Namespace): Promise<void> {
     for (const socket of namespace.sockets.values()) {
-      const session = sessionOf(socket);
+      const session = sessions.get(socket);
       if (session && !(await this.keys.authenticate(session.key))) {
-        socket.emit('error', gatewayProblem(401, 'The API key has been revoked.'));
+        socket.emit('error', problemOf({ status: 401, detail: 'The API key has been revoked.' }));
         socket.disconnect(true);
       }
     }
@@ -243,45 +243,15 @@ export class TasksGateway
 
 const sessions = new WeakMap<Socket, SocketSession>();
 
-function sessionOf(socket: Socket): SocketSession | undefined {
-  return sessions.get(socket);
+/** The connection's session; every socket past the handshake has one. */
+function sessionOf(socket: Socket): SocketSession {
+  const session = sessions.get(socket);
+  if (!session) throw new Error('a socket without a session');
+  return session;
 }
 
 function keyOf(socket: Socket): string | undefined {
   const auth = socket.handshake.auth as { token?: unknown };
   if (typeof auth.token === 'string' && auth.token) return auth.token;
   return /^Bearer\s+(\S+)$/i.exec(socket.handshake.headers.authorization ?? '')?.[1];
-}
-
-async function checked(body: unknown): Promise<Checked> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return { errors: [{ field: '', messages: ['the payload must be an object'] }] };
-  }
-  const dto = plainToInstance(SubscribeDto, body);
-  const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
-  if (errors.length > 0) return { errors: flattenValidationErrors(errors) };
-  if (!('taskId' in dto || 'all' in dto)) {
-    return { errors: [{ field: '', messages: ['give taskId or all: true'] }] };
-  }
-  return dto;
-}
-
-function invalid(result: Checked): Ack {
-  const errors = 'errors' in result ? result.errors : [];
-  return refused(
-    422,
-    'The payload is invalid: give taskId (and afterSeq), or all: true (and after).',
-    { errors },
-  );
-}
-
-function tooMany(max: number): Ack {
-  return refused(
-    409,
-    `This connection holds ${max} subscriptions, the most it may (GATEWAY_MAX_SUBSCRIPTIONS); unsubscribe first.`,
-  );
-}
-
-function refused(status: number, detail: string, extensions: Record<string, unknown> = {}): Ack {
-  return { ok: false, error: gatewayProblem(status, detail, extensions) };
 }

@@ -1,3 +1,4 @@
+import { inTenantScope } from '../auth/api-key.js';
 import type { TaskEventView } from '../tasks/task.js';
 import type { StreamRow } from './gateway-reads.js';
 import {
@@ -15,8 +16,8 @@ export type StreamEvent = TaskEventView & { position: string };
 
 /** One socket's `all` subscription. */
 export interface StreamFollower {
-  tenant: string;
-  admin: boolean;
+  /** Whose events it gets: its caller's tenantScope (undefined: every tenant's). */
+  scope: string | undefined;
   /** What it has been sent. */
   position: Position;
   send(event: StreamEvent): void;
@@ -179,7 +180,7 @@ export class TenantStream {
     let token: string | undefined;
     for (const follower of group.followers) {
       follower.position = group.position;
-      if (!follower.admin && follower.tenant !== tenant) continue;
+      if (!inTenantScope(follower.scope, tenant)) continue;
       token ??= encodePosition(group.position);
       follower.send({ ...view, position: token });
       if (follower.congested()) {
@@ -228,8 +229,8 @@ export class TenantStream {
 function tenantsOf(followers: Set<StreamFollower>): string[] | undefined {
   const tenants = new Set<string>();
   for (const follower of followers) {
-    if (follower.admin) return undefined;
-    tenants.add(follower.tenant);
+    if (follower.scope === undefined) return undefined;
+    tenants.add(follower.scope);
   }
   return [...tenants];
 }

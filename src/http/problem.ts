@@ -51,20 +51,28 @@ export interface ProblemInit {
   headers?: Record<string, string>;
 }
 
-/** Thrown by any layer to answer with a specific problem; the global filter renders it. */
+/** The problem object itself, as HTTP bodies and Socket.IO acks and errors carry it. */
+export function problemOf(init: Omit<ProblemInit, 'headers'>): Problem {
+  return {
+    ...init.extensions,
+    type: init.slug ? problemType(init.slug) : problemTypeForStatus(init.status),
+    title: init.title ?? STATUS_CODES[init.status] ?? 'Error',
+    status: init.status,
+    detail: init.detail,
+  };
+}
+
+/**
+ * Thrown by any layer to answer with a specific problem; `toProblem` renders it, for HTTP and
+ * Socket.IO alike.
+ */
 export class ProblemException extends HttpException {
   readonly problem: Problem;
   readonly headers: Record<string, string>;
 
   constructor(init: ProblemInit) {
     super(init.detail, init.status);
-    this.problem = {
-      ...init.extensions,
-      type: init.slug ? problemType(init.slug) : problemTypeForStatus(init.status),
-      title: init.title ?? STATUS_CODES[init.status] ?? 'Error',
-      status: init.status,
-      detail: init.detail,
-    };
+    this.problem = problemOf(init);
     this.headers = init.headers ?? {};
   }
 }

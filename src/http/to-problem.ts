@@ -1,7 +1,6 @@
-import { STATUS_CODES } from 'node:http';
 import { HttpException } from '@nestjs/common';
 import { isDatabaseUnavailable } from './database-unavailable.js';
-import { type Problem, ProblemException, problemType, problemTypeForStatus } from './problem.js';
+import { type Problem, ProblemException, problemOf, problemType } from './problem.js';
 
 /** What a 503 for an unreachable database asks the client to wait, in seconds. */
 const RETRY_AFTER_S = 5;
@@ -17,10 +16,13 @@ interface BodyParseError extends Error {
   type: 'entity.parse.failed';
 }
 
-/** Turns anything thrown while serving a request into a problem details object. */
-export function toProblem(error: unknown, instance: string): RenderedProblem {
+/**
+ * Turns anything thrown while serving a request or a Socket.IO message into a problem details
+ * object: one mapping for both. `instance` is the request's path (Socket.IO has none).
+ */
+export function toProblem(error: unknown, instance?: string): RenderedProblem {
   if (error instanceof ProblemException) {
-    return { problem: { ...error.problem, instance }, headers: error.headers, unexpected: false };
+    return { problem: at(error.problem, instance), headers: error.headers, unexpected: false };
   }
   if (error instanceof HttpException && isBodyParseError(error.cause)) {
     return { problem: malformedBody(error.cause, instance), headers: {}, unexpected: false };
@@ -53,17 +55,15 @@ export function toProblem(error: unknown, instance: string): RenderedProblem {
   };
 }
 
-function base(status: number, instance: string, detail: string): Problem {
-  return {
-    type: problemTypeForStatus(status),
-    title: STATUS_CODES[status] ?? 'Error',
-    status,
-    detail,
-    instance,
-  };
+function base(status: number, instance: string | undefined, detail: string): Problem {
+  return at(problemOf({ status, detail }), instance);
 }
 
-function malformedBody(error: BodyParseError, instance: string): Problem {
+function at(problem: Problem, instance: string | undefined): Problem {
+  return instance === undefined ? { ...problem } : { ...problem, instance };
+}
+
+function malformedBody(error: BodyParseError, instance: string | undefined): Problem {
   return {
     ...base(400, instance, `The request body is not valid JSON: ${error.message}`),
     type: problemType('malformed-body'),

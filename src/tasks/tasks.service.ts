@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type Caller, tenantScope } from '../auth/api-key.js';
+import { type Caller, inTenantScope, tenantScope } from '../auth/api-key.js';
 import { isUuid } from '../auth/api-keys.service.js';
 import type { FileRow } from '../files/files.repository.js';
 import { FilesService } from '../files/files.service.js';
@@ -62,9 +62,16 @@ export class TasksService {
 
   async find(caller: Caller, id: string): Promise<TaskRow> {
     const task = isUuid(id) ? await this.tasks.find(id, tenantScope(caller)) : undefined;
-    if (!task)
-      throw new ProblemException({ status: 404, detail: `There is no task with id ${id}.` });
+    if (!task) throw notFound(id);
     return task;
+  }
+
+  /**
+   * `find`'s rule for a task read elsewhere (the gateway reads on a pool of its own): throws the
+   * same 404 unless a task of `tenant` (undefined: there is none) is the caller's to see.
+   */
+  assertVisible(caller: Caller, id: string, tenant: string | undefined): void {
+    if (tenant === undefined || !inTenantScope(tenantScope(caller), tenant)) throw notFound(id);
   }
 
   /**
@@ -110,6 +117,10 @@ export class TasksService {
     }
     return file;
   }
+}
+
+function notFound(id: string): ProblemException {
+  return new ProblemException({ status: 404, detail: `There is no task with id ${id}.` });
 }
 
 function conflict(detail: string): ProblemException {

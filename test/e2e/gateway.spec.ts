@@ -163,6 +163,45 @@ describe('live task events over Socket.IO (/tasks)', () => {
     expect(client.socket.connected).toBe(true);
   });
 
+  it('refuses malformed payloads (wrong types, extra fields, huge values) naming the field, and the socket stays usable', async () => {
+    const client = await connect(acme);
+    const task = await createTask(testApp.baseUrl, acme, { type: 'echo', payload: 1 });
+    const malformed: [unknown, string][] = [
+      [{ taskId: 42 }, 'taskId'],
+      [{ taskId: { $ne: null } }, 'taskId'],
+      [{ taskId: 'x'.repeat(100_000) }, 'taskId'],
+      [{ taskId: task.id, afterSeq: '3' }, 'afterSeq'],
+      [{ taskId: task.id, afterSeq: -1 }, 'afterSeq'],
+      [{ taskId: task.id, afterSeq: 1.5 }, 'afterSeq'],
+      [{ taskId: task.id, afterSeq: 2 ** 31 }, 'afterSeq'],
+      [{ taskId: task.id, afterSeq: 1e300 }, 'afterSeq'],
+      [{ taskId: task.id, after: 'x' }, 'after'],
+      [{ all: 'yes' }, 'all'],
+      [{ all: true, afterSeq: 1 }, 'afterSeq'],
+      [{ all: true, after: 'v1.not-a-position' }, 'after'],
+      [{ all: true, after: 'x'.repeat(100_000) }, 'after'],
+      [{ taskId: task.id, extra: 1 }, 'extra'],
+      [{ taskId: task.id, nested: { deep: [1, 2, 3] } }, 'nested'],
+    ];
+    for (const [payload, field] of malformed) {
+      const ack = await client.subscribe(payload);
+      expect(ack).toMatchObject({
+        ok: false,
+        error: {
+          type: 'urn:taskyard:problem:validation-failed',
+          status: 422,
+          errors: expect.arrayContaining([expect.objectContaining({ field })]),
+        },
+      });
+    }
+    for (const payload of [[task.id], null, 7, true]) {
+      expect(await client.subscribe(payload)).toMatchObject({ ok: false, error: { status: 422 } });
+    }
+    expect(client.socket.connected).toBe(true);
+    expect(await client.subscribe({ taskId: task.id })).toEqual({ ok: true });
+    await ended(client, task.id, testApp.baseUrl, acme);
+  });
+
   it('turns a flood of progress calls into a few events a second, all delivered in order', async () => {
     const client = await connect(acme);
     expect(await client.subscribe({ all: true })).toMatchObject({ ok: true });

@@ -79,8 +79,7 @@ function follower(room = Infinity, tenant = 'acme') {
   const got: StreamEvent[] = [];
   let unsent = 0;
   const f: StreamFollower & { got: StreamEvent[]; drain(): void } = {
-    tenant,
-    admin: false,
+    scope: tenant,
     position: { base: { xmin: 0n, xmax: 0n, xip: [] } },
     got,
     send: (event) => {
