@@ -4,12 +4,15 @@ import type { Request, Response } from 'express';
 import type { Caller } from '../auth/api-key.js';
 import { CurrentCaller } from '../auth/auth.decorators.js';
 import { AppConfig } from '../config/app-config.js';
+import { sendFile } from '../http/download.js';
+import { isMultipart, readUpload } from '../http/multipart.js';
+import { IdParam } from '../http/params.js';
 import { ProblemException } from '../http/problem.js';
 import { BlobStorage } from './blob-storage.js';
-import { sendFile } from './download.js';
 import { type FileView, toFileView } from './file.view.js';
 import { FilesService } from './files.service.js';
-import { checkDeclaredLength, isMultipart, readMultipart } from './multipart.js';
+
+const FILE_ID = new IdParam('file');
 
 @ApiTags('files')
 @ApiBearerAuth()
@@ -29,7 +32,7 @@ export class FilesController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<FileView> {
-    const { file } = await this.readUpload(request);
+    const { file } = await this.readForm(request);
     if (!file) {
       throw new ProblemException({
         status: 422,
@@ -37,20 +40,20 @@ export class FilesController {
         extensions: { errors: [{ field: 'file', messages: ['file is required'] }] },
       });
     }
-    const stored = await this.files.create(caller, file.staged, file);
+    const stored = await this.files.create(caller, file);
     response.setHeader('Location', `/api/v1/files/${stored.id}`);
     return toFileView(stored);
   }
 
   @Get(':id')
-  async get(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<FileView> {
+  async get(@CurrentCaller() caller: Caller, @Param('id', FILE_ID) id: string): Promise<FileView> {
     return toFileView(await this.files.get(caller, id));
   }
 
   @Get(':id/content')
   async content(
     @CurrentCaller() caller: Caller,
-    @Param('id') id: string,
+    @Param('id', FILE_ID) id: string,
     @Req() request: Request,
     @Res() response: Response,
   ): Promise<void> {
@@ -59,21 +62,17 @@ export class FilesController {
 
   @Delete(':id')
   @HttpCode(204)
-  async delete(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<void> {
+  async delete(@CurrentCaller() caller: Caller, @Param('id', FILE_ID) id: string): Promise<void> {
     await this.files.delete(caller, id);
   }
 
-  private readUpload(request: Request) {
+  private readForm(request: Request) {
     if (!isMultipart(request)) {
       throw new ProblemException({
         status: 415,
         detail: 'Send the file as multipart/form-data, in a part named "file".',
       });
     }
-    checkDeclaredLength(request, this.config.files.maxUploadBytes);
-    return readMultipart(request, this.storage, {
-      maxFileBytes: this.config.files.maxUploadBytes,
-      mediaTypes: this.config.files.mediaTypes,
-    });
+    return readUpload(request, this.storage, this.config.files);
   }
 }

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { ContextLogger, InjectLogger } from '../logging/logger.js';
 import { Readable } from 'node:stream';
 import { type Caller, tenantScope } from '../auth/api-key.js';
-import { isUuid } from '../auth/api-keys.service.js';
 import { Database } from '../database/database.js';
 import type { Db } from '../database/db.js';
 import { ProblemException } from '../http/problem.js';
@@ -13,6 +12,11 @@ import { type FileRow, FilesRepository } from './files.repository.js';
 export interface FileMetadata {
   name: string | null;
   mediaType: string;
+}
+
+/** A file received with a request: its bytes staged in storage, not yet visible. */
+export interface Upload extends FileMetadata {
+  staged: StagedBlob;
 }
 
 /** Files and their blobs: rows per upload or artifact, one blob per distinct content. */
@@ -26,46 +30,40 @@ export class FilesService {
     @InjectLogger('files') private readonly logger: ContextLogger,
   ) {}
 
-  /** Stores an uploaded blob as a file of the caller's tenant. */
-  async create(caller: Caller, staged: StagedBlob, meta: FileMetadata): Promise<FileRow> {
-    return this.storeWith(staged, (tx) => this.insertUpload(tx, caller.tenant, staged, meta));
-  }
-
-  /**
-   * Runs `work` in a transaction that holds the blob's lock, and makes the blob visible before the
-   * commit. If anything fails, the staged bytes go, and so does the blob unless a row refers to it.
-   */
-  async storeWith<T>(staged: StagedBlob, work: (tx: Db) => Promise<T>): Promise<T> {
+  /** Stores an upload as a file of the caller's tenant. */
+  async create(caller: Caller, upload: Upload): Promise<FileRow> {
     try {
-      return await this.database.transaction(async (tx) => {
-        await this.files.lockBlob(tx, staged.sha256);
-        const result = await work(tx);
-        await staged.commit();
-        return result;
-      });
+      return await this.database.transaction((tx) => this.addUpload(tx, caller.tenant, upload));
     } catch (error) {
-      await staged.discard();
-      await this.releaseBlobs([staged.sha256]);
+      await this.dropUpload(upload.staged);
       throw error;
     }
   }
 
-  /** The file row of an upload, inside storeWith's transaction. */
-  async insertUpload(
-    tx: Db,
-    tenant: string,
-    staged: StagedBlob,
-    meta: FileMetadata,
-  ): Promise<FileRow> {
+  /**
+   * In the caller's transaction: the upload's row, within the tenant's stored-bytes limit, and its
+   * blob made visible under the blob's lock, which the transaction holds until it ends. A caller
+   * whose transaction fails calls dropUpload.
+   */
+  async addUpload(tx: Db, tenant: string, upload: Upload): Promise<FileRow> {
+    const { staged } = upload;
+    await this.files.lockBlob(tx, staged.sha256);
     await this.limits.checkStoredBytes(tx, tenant, staged.size);
     const inserted = await this.files.insert(tx, {
       tenant,
       sha256: staged.sha256,
       size: staged.size,
-      mediaType: meta.mediaType,
-      name: meta.name,
+      mediaType: upload.mediaType,
+      name: upload.name,
     });
+    await staged.commit();
     return inserted.row;
+  }
+
+  /** After a failed transaction: the staged bytes go, and the blob unless a row refers to it. */
+  async dropUpload(staged: StagedBlob): Promise<void> {
+    await staged.discard();
+    await this.releaseBlobs([staged.sha256]);
   }
 
   /** An output of a task; replaces the artifact of the same name. */
@@ -96,9 +94,26 @@ export class FilesService {
     return row;
   }
 
+  /**
+   * Runs `work` in a transaction that holds the blob's lock, and makes the blob visible before the
+   * commit. If anything fails, the staged bytes go, and so does the blob unless a row refers to it.
+   */
+  private async storeWith<T>(staged: StagedBlob, work: (tx: Db) => Promise<T>): Promise<T> {
+    try {
+      return await this.database.transaction(async (tx) => {
+        await this.files.lockBlob(tx, staged.sha256);
+        const result = await work(tx);
+        await staged.commit();
+        return result;
+      });
+    } catch (error) {
+      await this.dropUpload(staged);
+      throw error;
+    }
+  }
+
   async get(caller: Caller, id: string): Promise<FileRow> {
-    const row = isUuid(id) ? await this.files.find(id, tenantScope(caller)) : undefined;
-    return row ?? notFound(id);
+    return (await this.files.find(id, tenantScope(caller))) ?? notFound(id);
   }
 
   /** Any tenant's file: for the worker, which reads the inputs of every tenant's tasks. */
@@ -120,7 +135,6 @@ export class FilesService {
 
   /** Deletes the row; the blob goes with the last row that refers to it. */
   async delete(caller: Caller, id: string): Promise<void> {
-    if (!isUuid(id)) notFound(id);
     try {
       const row = await this.database.transaction((tx) =>
         this.files.delete(tx, id, tenantScope(caller)),

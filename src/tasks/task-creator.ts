@@ -4,9 +4,7 @@ import type { Caller } from '../auth/api-key.js';
 import { isUuid } from '../auth/api-keys.service.js';
 import { Database } from '../database/database.js';
 import type { Db } from '../database/db.js';
-import type { StagedBlob } from '../files/blob-storage.js';
-import { FilesService } from '../files/files.service.js';
-import { ProblemException } from '../http/problem.js';
+import { FilesService, type Upload } from '../files/files.service.js';
 import { type FieldError, validationProblem } from '../http/validation.js';
 import type { Job } from '../jobs/job.js';
 import { JobsService } from '../jobs/jobs.service.js';
@@ -14,21 +12,21 @@ import { TenantLimitsService } from '../tenants/tenant-limits.service.js';
 import { ProcessorRegistry } from './processor-registry.js';
 import { TASK_JOB_PREFIX, type TaskRow } from './task.js';
 import { CreateBatcher } from './task-create-batcher.js';
-import { type CheckedTaskSpec, checkTaskSpec, type TaskSpec } from './task-spec.js';
+import { type CheckedTaskSpec, checkInputFile, checkTaskSpec, type TaskSpec } from './task-spec.js';
 import { TasksRepository } from './tasks.repository.js';
 
 export const TASKS_QUEUE = 'tasks';
+
+/** A create request: the task's spec, and the file uploaded with it (multipart). */
+export interface TaskInput {
+  spec: TaskSpec;
+  upload?: Upload;
+}
 
 export interface CreatedTask {
   task: TaskRow;
   /** False when an Idempotency-Key matched an existing task. */
   created: boolean;
-}
-
-export interface UploadedFile {
-  staged: StagedBlob;
-  name: string | null;
-  mediaType: string;
 }
 
 /** A task to write: its checked spec, and for a batch child its parent and manifest line. */
@@ -68,55 +66,54 @@ export class TaskCreator {
     );
   }
 
-  async create(caller: Caller, spec: TaskSpec, idempotencyKey?: string): Promise<CreatedTask> {
-    const checked = await this.check(spec, false);
-    if (checked.fileId) await this.checkInputFile(caller, checked);
-    const groupKey = await this.limits.runningGroup(caller.tenant);
-    if (!idempotencyKey) {
-      const task = await this.batcher.add({ tenant: caller.tenant, spec: checked, groupKey });
-      return { task, created: true };
-    }
-    try {
-      return await this.database.transaction((tx) =>
-        this.insert(tx, caller.tenant, checked, {
-          fileId: checked.fileId,
-          idempotencyKey,
-          groupKey,
-        }),
-      );
-    } catch (error) {
-      if (error instanceof Replayed) return { task: error.task, created: false };
-      throw error;
-    }
-  }
-
-  /** Multipart: the file and the task are stored together, or neither. */
-  async createWithUpload(
+  /**
+   * POST /tasks in either form. `read` gives the request's spec (and upload); it is called after
+   * the tenant's queued-tasks check, so that a full tenant does not upload a file for nothing.
+   */
+  async create(
     caller: Caller,
-    spec: TaskSpec,
-    file: UploadedFile,
+    read: () => Promise<TaskInput>,
     idempotencyKey?: string,
   ): Promise<CreatedTask> {
-    let checked: CheckedTaskSpec;
-    let groupKey: string | undefined;
+    await this.limits.checkQueuedTasks(caller.tenant);
+    const { spec, upload } = await read();
+    let task: NewTask;
     try {
-      checked = await this.check(spec, true);
-      checkInput(checked, { mediaType: file.mediaType, size: file.staged.size }, 'file');
-      groupKey = await this.limits.runningGroup(caller.tenant);
+      task = await this.prepare(caller, spec, upload);
     } catch (error) {
-      await file.staged.discard();
+      await upload?.staged.discard();
       throw error;
     }
+    if (!idempotencyKey && !upload) return { task: await this.batcher.add(task), created: true };
+    return this.createAlone(task, upload, idempotencyKey);
+  }
+
+  /** The spec checked, with its input file (uploaded, or one of the caller's by id). */
+  private async prepare(caller: Caller, spec: TaskSpec, upload?: Upload): Promise<NewTask> {
+    const checked = await checkTaskSpec(this.processors, spec, upload !== undefined);
+    if (Array.isArray(checked)) throw validationProblem(checked);
+    if (upload) {
+      checkInputFile(checked, { mediaType: upload.mediaType, size: upload.staged.size }, 'file');
+    } else if (checked.fileId) {
+      await this.checkFileId(caller, checked);
+    }
+    const groupKey = await this.limits.runningGroup(caller.tenant);
+    return { tenant: caller.tenant, spec: checked, groupKey };
+  }
+
+  /** A create in a transaction of its own: with its upload (stored together, or neither), or a key. */
+  private async createAlone(
+    task: NewTask,
+    upload: Upload | undefined,
+    idempotencyKey: string | undefined,
+  ): Promise<CreatedTask> {
     try {
-      return await this.files.storeWith(file.staged, async (tx) => {
-        const row = await this.files.insertUpload(tx, caller.tenant, file.staged, file);
-        return this.insert(tx, caller.tenant, checked, {
-          fileId: row.id,
-          idempotencyKey,
-          groupKey,
-        });
+      return await this.database.transaction(async (tx) => {
+        const file = upload && (await this.files.addUpload(tx, task.tenant, upload));
+        return this.insert(tx, task, file?.id ?? task.spec.fileId, idempotencyKey);
       });
     } catch (error) {
+      if (upload) await this.files.dropUpload(upload.staged);
       if (error instanceof Replayed) return { task: error.task, created: false };
       throw error;
     }
@@ -154,20 +151,12 @@ export class TaskCreator {
   private async insertMany(tx: Db, items: NewTask[]): Promise<(TaskRow | undefined)[]> {
     const ids = items.map(() => randomUUID());
     const jobs = await this.jobs.enqueueMany(
-      items.map((item, i) => ({
-        ...this.jobSpec(item.spec, ids[i] ?? '', item.groupKey),
-        idempotencyKey: item.parent && `task-child:${item.parent.id}:${item.parent.line}`,
-      })),
+      items.map((item, i) => jobSpec(item, ids[i] ?? '')),
       { tx },
     );
     const inserted = await this.tasks.insert(
       tx,
-      items.map((item, i) => ({
-        ...this.taskRow(item.tenant, item.spec, ids[i] ?? '', jobs[i]),
-        input_file_id: item.spec.fileId ?? null,
-        parent_id: item.parent?.id ?? null,
-        parent_line: item.parent?.line ?? null,
-      })),
+      items.map((item, i) => taskRow(item, ids[i] ?? '', jobs[i])),
     );
     const byId = new Map(inserted.map((row) => [row.id, row]));
     return ids.map((id) => byId.get(id));
@@ -182,14 +171,8 @@ export class TaskCreator {
     return [{ field: 'fileId', messages: [`there is no file with id ${checked.fileId}`] }];
   }
 
-  /** A queued or running task is cancelled, and so are its unfinished children. */
-  private async check(spec: TaskSpec, hasFile: boolean): Promise<CheckedTaskSpec> {
-    const checked = await checkTaskSpec(this.processors, spec, hasFile);
-    if (Array.isArray(checked)) throw validationProblem(checked);
-    return checked;
-  }
-
-  private async checkInputFile(caller: Caller, spec: CheckedTaskSpec): Promise<void> {
+  /** fileId: a file of the caller's tenant (any tenant's for an admin), fit for the task. */
+  private async checkFileId(caller: Caller, spec: CheckedTaskSpec): Promise<void> {
     const file =
       spec.fileId && isUuid(spec.fileId) ? await this.files.findById(spec.fileId) : undefined;
     if (!file || (caller.role !== 'admin' && file.tenant !== caller.tenant)) {
@@ -197,94 +180,68 @@ export class TaskCreator {
         { field: 'fileId', messages: [`there is no file with id ${spec.fileId}`] },
       ]);
     }
-    checkInput(spec, { mediaType: file.media_type, size: Number(file.size) }, 'fileId');
+    checkInputFile(spec, { mediaType: file.media_type, size: Number(file.size) }, 'fileId');
   }
 
   /** Job first: with an Idempotency-Key, its unique index is what makes concurrent creates wait. */
   private async insert(
     tx: Db,
-    tenant: string,
-    spec: CheckedTaskSpec,
-    extra: { fileId?: string; idempotencyKey?: string; groupKey?: string },
+    task: NewTask,
+    fileId: string | undefined,
+    idempotencyKey: string | undefined,
   ): Promise<CreatedTask> {
     const id = randomUUID();
-    const jobKey = extra.idempotencyKey && `task:${tenant}:${extra.idempotencyKey}`;
-    const job = await this.jobs.enqueue(
-      { ...this.jobSpec(spec, id, extra.groupKey), idempotencyKey: jobKey },
-      { tx },
-    );
+    const jobKey = idempotencyKey && `task:${task.tenant}:${idempotencyKey}`;
+    const job = await this.jobs.enqueue({ ...jobSpec(task, id), idempotencyKey: jobKey }, { tx });
     const existingId = (job.payload as { taskId?: string }).taskId;
     if (existingId !== id) {
       const existing = existingId && (await this.tasks.find(existingId, undefined, tx));
       if (existing) throw new Replayed(existing);
     }
-    const [task] = await this.tasks.insert(tx, [
+    const [row] = await this.tasks.insert(tx, [
       {
-        ...this.taskRow(tenant, spec, id, job),
-        input_file_id: extra.fileId ?? null,
-        idempotency_key: extra.idempotencyKey ?? null,
+        ...taskRow(task, id, job),
+        input_file_id: fileId ?? null,
+        idempotency_key: idempotencyKey ?? null,
       },
     ]);
-    if (task) return { task, created: true };
+    if (row) return { task: row, created: true };
     // The key's job is gone (retention) but its task is not.
-    const earlier = await this.tasks.findByIdempotencyKey(tx, tenant, extra.idempotencyKey ?? '');
+    const earlier = await this.tasks.findByIdempotencyKey(tx, task.tenant, idempotencyKey ?? '');
     if (earlier) throw new Replayed(earlier);
     throw new Error(`task ${id} was not inserted`);
   }
-
-  /** The group makes the queue cap the tenant's running tasks (its limit is set on the group). */
-  private jobSpec(spec: CheckedTaskSpec, taskId: string, groupKey: string | undefined) {
-    const { meta } = spec.processor;
-    return {
-      type: `${TASK_JOB_PREFIX}${spec.type}`,
-      queue: TASKS_QUEUE,
-      groupKey,
-      payload: { taskId },
-      maxAttempts: meta.maxAttempts,
-      timeoutMs: meta.timeoutMs,
-    };
-  }
-
-  private taskRow(tenant: string, spec: CheckedTaskSpec, id: string, job: Job) {
-    return {
-      id,
-      tenant,
-      type: spec.type,
-      input_file_id: null,
-      payload: spec.payload,
-      options: spec.options,
-      max_attempts: job.maxAttempts,
-      job_id: job.id,
-      idempotency_key: null,
-      parent_id: null,
-      parent_line: null,
-    };
-  }
 }
 
-/** A file task's input: of a type its processor reads, and not empty. */
-function checkInput(
-  spec: CheckedTaskSpec,
-  file: { mediaType: string; size: number },
-  field: string,
-): void {
-  if (file.size === 0) {
-    throw validationProblem([
-      { field, messages: [`${spec.type} needs a file with content; this one is empty`] },
-    ]);
-  }
-  checkMediaType(spec, file.mediaType, field);
+/** The group makes the queue cap the tenant's running tasks (its limit is set on the group). */
+function jobSpec({ spec, groupKey, parent }: NewTask, taskId: string) {
+  const { meta } = spec.processor;
+  return {
+    type: `${TASK_JOB_PREFIX}${spec.type}`,
+    queue: TASKS_QUEUE,
+    groupKey,
+    payload: { taskId },
+    maxAttempts: meta.maxAttempts,
+    timeoutMs: meta.timeoutMs,
+    // A batch line done before (a re-run after a crash) finds its job by this key.
+    idempotencyKey: parent && `task-child:${parent.id}:${parent.line}`,
+  };
 }
 
-function checkMediaType(spec: CheckedTaskSpec, mediaType: string, field: string): void {
-  const accepted = spec.processor.meta.mediaTypes;
-  if (accepted && !accepted.includes(mediaType)) {
-    throw new ProblemException({
-      status: 415,
-      detail: `${spec.type} accepts files of type ${accepted.join(', ')}; this one is ${mediaType}.`,
-      extensions: { field, mediaType, accepted },
-    });
-  }
+function taskRow({ tenant, spec, parent }: NewTask, id: string, job: Job) {
+  return {
+    id,
+    tenant,
+    type: spec.type,
+    input_file_id: spec.fileId ?? null,
+    payload: spec.payload,
+    options: spec.options,
+    max_attempts: job.maxAttempts,
+    job_id: job.id,
+    idempotency_key: null,
+    parent_id: parent?.id ?? null,
+    parent_line: parent?.line ?? null,
+  };
 }
 
 function failed(message: string): never {

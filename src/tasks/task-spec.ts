@@ -1,7 +1,8 @@
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
+import { ProblemException } from '../http/problem.js';
 import { findUnstorable } from '../http/storable-json.js';
-import { type FieldError, flattenValidationErrors } from '../http/validation.js';
+import { type FieldError, flattenValidationErrors, validationProblem } from '../http/validation.js';
 import type { ProcessorRegistry, RegisteredProcessor } from './processor-registry.js';
 
 /** What a client asks for: over REST, or as one line of a batch manifest. */
@@ -10,6 +11,13 @@ export interface TaskSpec {
   payload?: unknown;
   options?: unknown;
   fileId?: unknown;
+}
+
+const SPEC_FIELDS: ReadonlySet<string> = new Set(['type', 'payload', 'options', 'fileId']);
+
+/** The keys of a JSON spec (a request body, a manifest line) that a TaskSpec does not have. */
+export function unknownSpecFields(spec: object): string[] {
+  return Object.keys(spec).filter((key) => !SPEC_FIELDS.has(key));
 }
 
 /** A spec that passed its processor's checks: options with their defaults filled in. */
@@ -61,6 +69,27 @@ export async function checkTaskSpec(
   }
   if (errors.length > 0) return errors;
   return { processor, type: meta.type, options, payload, fileId };
+}
+
+/** A file task's input: of a type its processor reads, and not empty. */
+export function checkInputFile(
+  spec: CheckedTaskSpec,
+  file: { mediaType: string; size: number },
+  at: 'file' | 'fileId',
+): void {
+  if (file.size === 0) {
+    throw validationProblem([
+      { field: at, messages: [`${spec.type} needs a file with content; this one is empty`] },
+    ]);
+  }
+  const accepted = spec.processor.meta.mediaTypes;
+  if (accepted && !accepted.includes(file.mediaType)) {
+    throw new ProblemException({
+      status: 415,
+      detail: `${spec.type} accepts files of type ${accepted.join(', ')}; this one is ${file.mediaType}.`,
+      extensions: { field: at, mediaType: file.mediaType, accepted },
+    });
+  }
 }
 
 async function checkDto(

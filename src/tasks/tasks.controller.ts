@@ -15,15 +15,27 @@ import type { Request, Response } from 'express';
 import type { Caller } from '../auth/api-key.js';
 import { CurrentCaller } from '../auth/auth.decorators.js';
 import { AppConfig } from '../config/app-config.js';
-import { sendFile } from '../files/download.js';
+import { BlobStorage } from '../files/blob-storage.js';
 import { FilesService } from '../files/files.service.js';
+import { sendFile } from '../http/download.js';
+import { isMultipart, readUpload } from '../http/multipart.js';
+import { IdempotencyKey, IdParam } from '../http/params.js';
+import { ProblemException } from '../http/problem.js';
+import { validationProblem } from '../http/validation.js';
 import { ImportRowsPageDto, ListRowsQuery } from './import-rows.dto.js';
 import { ImportRowsService } from './import-rows.service.js';
-import { TaskQueriesService, type TaskPage } from './task-queries.service.js';
 import { FINISHED_STATUSES, type TaskEventView, type TaskView, toTaskView } from './task.js';
-import { CreateTaskDto, ListEventsQuery, ListTasksQuery } from './tasks.dto.js';
-import { TaskCreationService } from './task-creation.service.js';
-import { TasksService } from './tasks.service.js';
+import { type TaskInput, TaskCreator } from './task-creator.js';
+import {
+  CreateTaskDto,
+  ListEventsQuery,
+  ListTasksQuery,
+  specFromForm,
+  specFromJson,
+} from './tasks.dto.js';
+import { type TaskPage, TasksService } from './tasks.service.js';
+
+const TASK_ID = new IdParam('task');
 
 @ApiTags('tasks')
 @ApiBearerAuth()
@@ -31,10 +43,10 @@ import { TasksService } from './tasks.service.js';
 export class TasksController {
   constructor(
     private readonly tasks: TasksService,
-    private readonly creation: TaskCreationService,
-    private readonly queries: TaskQueriesService,
+    private readonly creator: TaskCreator,
     private readonly importRows: ImportRowsService,
     private readonly files: FilesService,
+    private readonly storage: BlobStorage,
     private readonly config: AppConfig,
   ) {}
 
@@ -46,9 +58,10 @@ export class TasksController {
     @CurrentCaller() caller: Caller,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
-    @Headers('idempotency-key') idempotencyKey?: string,
+    @IdempotencyKey() idempotencyKey?: string,
   ): Promise<TaskView> {
-    const { task, created } = await this.creation.create(caller, request, idempotencyKey);
+    const read = (): Promise<TaskInput> => this.readTask(request);
+    const { task, created } = await this.creator.create(caller, read, idempotencyKey);
     response.status(created ? 202 : 200);
     response.setHeader('Location', `/api/v1/tasks/${task.id}`);
     if (!created) response.setHeader('Idempotent-Replayed', 'true');
@@ -57,14 +70,14 @@ export class TasksController {
 
   @Get()
   list(@CurrentCaller() caller: Caller, @Query() query: ListTasksQuery): Promise<TaskPage> {
-    return this.queries.list(caller, query);
+    return this.tasks.list(caller, query);
   }
 
   /** `Prefer: wait=N` waits up to N seconds for the task's next change (at once if it has ended). */
   @Get(':id')
   async get(
     @CurrentCaller() caller: Caller,
-    @Param('id') id: string,
+    @Param('id', TASK_ID) id: string,
     @Res({ passthrough: true }) response: Response,
     @Headers('prefer') prefer?: string,
     @Headers('if-none-match') ifNoneMatch?: string,
@@ -96,10 +109,10 @@ export class TasksController {
   @Get(':id/events')
   events(
     @CurrentCaller() caller: Caller,
-    @Param('id') id: string,
+    @Param('id', TASK_ID) id: string,
     @Query() query: ListEventsQuery,
   ): Promise<TaskEventView[]> {
-    return this.queries.events(caller, id, query);
+    return this.tasks.events(caller, id, query);
   }
 
   /**
@@ -110,7 +123,7 @@ export class TasksController {
   @ApiOkResponse({ type: ImportRowsPageDto })
   rows(
     @CurrentCaller() caller: Caller,
-    @Param('id') id: string,
+    @Param('id', TASK_ID) id: string,
     @Query() query: ListRowsQuery,
   ): Promise<ImportRowsPageDto> {
     return this.importRows.page(caller, id, query);
@@ -118,31 +131,63 @@ export class TasksController {
 
   @Post(':id/cancel')
   @HttpCode(202)
-  async cancel(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<TaskView> {
+  async cancel(
+    @CurrentCaller() caller: Caller,
+    @Param('id', TASK_ID) id: string,
+  ): Promise<TaskView> {
     return toTaskView(await this.tasks.cancel(caller, id));
   }
 
   @Post(':id/retry')
   @HttpCode(202)
-  async retry(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<TaskView> {
+  async retry(
+    @CurrentCaller() caller: Caller,
+    @Param('id', TASK_ID) id: string,
+  ): Promise<TaskView> {
     return toTaskView(await this.tasks.retry(caller, id));
   }
 
   @Delete(':id')
   @HttpCode(204)
-  async delete(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<void> {
+  async delete(@CurrentCaller() caller: Caller, @Param('id', TASK_ID) id: string): Promise<void> {
     await this.tasks.delete(caller, id);
   }
 
   @Get(':id/artifacts/:name')
   async artifact(
     @CurrentCaller() caller: Caller,
-    @Param('id') id: string,
+    @Param('id', TASK_ID) id: string,
     @Param('name') name: string,
     @Req() request: Request,
     @Res() response: Response,
   ): Promise<void> {
     await sendFile(request, response, await this.tasks.artifact(caller, id, name), this.files);
+  }
+
+  /** The spec from a JSON body, or from a multipart form with its file staged in storage. */
+  private async readTask(request: Request): Promise<TaskInput> {
+    if (!isMultipart(request)) {
+      if (!request.is('application/json')) {
+        throw new ProblemException({
+          status: 415,
+          detail: 'Send the task as application/json, or as multipart/form-data with its file.',
+        });
+      }
+      return { spec: specFromJson(request.body) };
+    }
+    const { fields, file } = await readUpload(request, this.storage, this.config.files);
+    try {
+      const spec = specFromForm(fields);
+      if (!file) {
+        throw validationProblem([
+          { field: 'file', messages: ['the form has no part named "file"'] },
+        ]);
+      }
+      return { spec, upload: file };
+    } catch (error) {
+      await file?.staged.discard();
+      throw error;
+    }
   }
 }
 

@@ -11,7 +11,9 @@ import {
   Max,
   Min,
 } from 'class-validator';
+import { validationProblem } from '../http/validation.js';
 import { TASK_STATUSES, type TaskStatus } from './task.js';
+import { type TaskSpec, unknownSpecFields } from './task-spec.js';
 
 /** The JSON body of POST /tasks (documentation: the body is checked against the type's processor). */
 export class CreateTaskDto {
@@ -31,6 +33,41 @@ export class CreateTaskDto {
 
   @ApiPropertyOptional({ description: 'A file uploaded before, for file types.' })
   fileId?: string;
+}
+
+/** A JSON body of POST /tasks as a spec: an object without unknown fields. */
+export function specFromJson(body: unknown): TaskSpec {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw validationProblem([], 'The body must be a JSON object with at least "type".');
+  }
+  const unknown = unknownSpecFields(body);
+  if (unknown.length > 0) {
+    throw validationProblem(
+      unknown.map((field) => ({ field, messages: [`property ${field} should not exist`] })),
+    );
+  }
+  return body;
+}
+
+const FORM_FIELDS = new Set(['type', 'options']);
+
+/** The text fields of a multipart POST /tasks as a spec: `type`, and `options` as JSON text. */
+export function specFromForm(fields: Record<string, string>): TaskSpec {
+  const unknown = Object.keys(fields).filter((key) => !FORM_FIELDS.has(key));
+  if (unknown.length > 0) {
+    throw validationProblem(
+      unknown.map((field) => ({ field, messages: [`form field ${field} should not exist`] })),
+    );
+  }
+  let options: unknown;
+  if (fields.options !== undefined && fields.options.trim() !== '') {
+    try {
+      options = JSON.parse(fields.options);
+    } catch {
+      throw validationProblem([{ field: 'options', messages: ['options must be JSON text'] }]);
+    }
+  }
+  return { type: fields.type, options };
 }
 
 export class ListTasksQuery {

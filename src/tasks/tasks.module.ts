@@ -9,10 +9,8 @@ import { EchoProcessor } from './processors/echo.processor.js';
 import { SleepProcessor } from './processors/sleep.processor.js';
 import { TextAnalyzeProcessor } from './processors/text-analyze.processor.js';
 import { ProcessorRegistry } from './processor-registry.js';
-import { TaskCreationService } from './task-creation.service.js';
 import { TaskCreator } from './task-creator.js';
 import { TaskEventsListener } from './task-events.listener.js';
-import { TaskQueriesService } from './task-queries.service.js';
 import { TaskRunner } from './task-runner.js';
 import { TasksController } from './tasks.controller.js';
 import { TasksRepository } from './tasks.repository.js';
@@ -46,6 +44,6 @@ export class TasksModule {}
 @Module({
   imports: [TasksModule, FilesModule, TenantLimitsModule],
   controllers: [TasksController],
-  providers: [TaskCreationService, TaskQueriesService, ImportRowsService],
+  providers: [ImportRowsService],
 })
 export class TasksApiModule {}

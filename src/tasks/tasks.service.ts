@@ -1,16 +1,33 @@
 import { Injectable } from '@nestjs/common';
 import { type Caller, inTenantScope, tenantScope } from '../auth/api-key.js';
-import { isUuid } from '../auth/api-keys.service.js';
 import type { FileRow } from '../files/files.repository.js';
 import { FilesService } from '../files/files.service.js';
 import { ProblemException } from '../http/problem.js';
+import { validationProblem } from '../http/validation.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { ProcessorRegistry } from './processor-registry.js';
-import { FINISHED_STATUSES, type TaskRow } from './task.js';
+import {
+  FINISHED_STATUSES,
+  type TaskEventView,
+  type TaskRow,
+  type TaskView,
+  toEventView,
+  toTaskView,
+} from './task.js';
 import { TaskEventsListener } from './task-events.listener.js';
+import type { ListEventsQuery, ListTasksQuery } from './tasks.dto.js';
 import { TasksRepository } from './tasks.repository.js';
 
-/** Finding a task (also by long poll) and acting on it; creating is TaskCreator's. */
+export interface TaskPage {
+  items: TaskView[];
+  /** Pass as `cursor` for the next page; null on the last one. */
+  nextCursor: string | null;
+}
+
+/**
+ * Finding tasks (one, by long poll, a page of them, a task's events) and acting on them; ids are
+ * UUIDs (checked at the edge). Creating is TaskCreator's.
+ */
 @Injectable()
 export class TasksService {
   constructor(
@@ -18,8 +35,32 @@ export class TasksService {
     private readonly processors: ProcessorRegistry,
     private readonly jobs: JobsService,
     private readonly files: FilesService,
-    private readonly events: TaskEventsListener,
+    private readonly listener: TaskEventsListener,
   ) {}
+
+  /** Tasks newest first, a page at a time with an opaque cursor. */
+  async list(caller: Caller, query: ListTasksQuery): Promise<TaskPage> {
+    const rows = await this.tasks.list({
+      tenant: tenantScope(caller),
+      statuses: query.status,
+      type: query.type,
+      createdAfter: query.createdAfter,
+      createdBefore: query.createdBefore,
+      after: query.cursor ? decodeCursor(query.cursor) : undefined,
+      limit: query.limit + 1,
+    });
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      items: page.map((row) => toTaskView(row, caller.role === 'admin')),
+      nextCursor: rows.length > query.limit && last ? encodeCursor(last.created_us, last.id) : null,
+    };
+  }
+
+  async events(caller: Caller, id: string, query: ListEventsQuery): Promise<TaskEventView[]> {
+    const task = await this.find(caller, id);
+    return (await this.tasks.events(task.id, query.after, query.limit)).map(toEventView);
+  }
 
   async cancel(caller: Caller, id: string): Promise<TaskRow> {
     const task = await this.find(caller, id);
@@ -61,7 +102,7 @@ export class TasksService {
   }
 
   async find(caller: Caller, id: string): Promise<TaskRow> {
-    const task = isUuid(id) ? await this.tasks.find(id, tenantScope(caller)) : undefined;
+    const task = await this.tasks.find(id, tenantScope(caller));
     if (!task) throw notFound(id);
     return task;
   }
@@ -84,10 +125,10 @@ export class TasksService {
     waitMs: number,
     knownSeq?: number,
   ): Promise<TaskRow> {
-    if (!isUuid(id) || waitMs <= 0) return this.find(caller, id);
+    if (waitMs <= 0) return this.find(caller, id);
     const deadline = Date.now() + waitMs;
     // Registered before each read, so that no event between the read and the wait is missed.
-    let next = this.events.nextEvent(id, waitMs);
+    let next = this.listener.nextEvent(id, waitMs);
     try {
       let task = await this.find(caller, id);
       const seen = knownSeq ?? task.last_seq;
@@ -95,7 +136,7 @@ export class TasksService {
         const seq = await next.promise;
         const remaining = deadline - Date.now();
         if (remaining <= 0) break;
-        next = this.events.nextEvent(id, remaining);
+        next = this.listener.nextEvent(id, remaining);
         // A late notification of an event the read already saw: keep waiting.
         if (seq !== undefined && seq <= seen) continue;
         task = await this.find(caller, id);
@@ -125,4 +166,18 @@ function notFound(id: string): ProblemException {
 
 function conflict(detail: string): ProblemException {
   return new ProblemException({ status: 409, detail });
+}
+
+function encodeCursor(createdUs: string, id: string): string {
+  return Buffer.from(`${createdUs}/${id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdUs: string; id: string } {
+  const match = /^(\d{1,20})\/([0-9a-f-]{36})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!match) {
+    throw validationProblem([
+      { field: 'cursor', messages: ['cursor is not one this API gave out'] },
+    ]);
+  }
+  return { createdUs: match[1], id: match[2] };
 }

@@ -356,6 +356,29 @@ describe('tasks API: bad input is refused with a problem and stores nothing', ()
     expect(response.body.accepted).toEqual(expect.arrayContaining(['text/csv']));
   });
 
+  it('answers an id that is not a UUID as an unknown task, on every route of a task', async () => {
+    const routes: [method: 'get' | 'post' | 'delete', path: string][] = [
+      ['get', ''],
+      ['get', '/events'],
+      ['get', '/rows'],
+      ['get', '/artifacts/result.json'],
+      ['post', '/cancel'],
+      ['post', '/retry'],
+      ['delete', ''],
+    ];
+    for (const [method, rest] of routes) {
+      const http = request(testApp.baseUrl);
+      const response = await http[method](`${TASKS_PATH}/not-a-uuid${rest}`)
+        .set(bearer(acme))
+        .expect(404);
+      expect(response.headers['content-type']).toMatch(PROBLEM_JSON);
+      expect(response.body).toMatchObject({
+        type: 'urn:taskyard:problem:not-found',
+        detail: 'There is no task with id not-a-uuid.',
+      });
+    }
+  });
+
   it('leaves no staged upload or stray blob behind after the refusals', async () => {
     const blobs = path.join(testApp.config.dataDir, 'blobs');
     const entries = await readdir(blobs, { recursive: true, withFileTypes: true });

@@ -8,7 +8,7 @@ import {
   type TaskContext,
   type TaskProcessorHandler,
 } from '../task-processor.decorator.js';
-import type { CheckedTaskSpec, TaskSpec } from '../task-spec.js';
+import { type CheckedTaskSpec, type TaskSpec, unknownSpecFields } from '../task-spec.js';
 import { TaskCreator } from '../task-creator.js';
 import { decodeText } from './text-input.js';
 
@@ -16,7 +16,6 @@ const MAX_CHILDREN = 100_000;
 const MAX_LINE_CHARS = 1024 * 1024;
 const CHUNK = 1000;
 const ERRORS_SHOWN = 20;
-const LINE_FIELDS = new Set(['type', 'payload', 'options', 'fileId']);
 
 type Line = { line: number; spec: CheckedTaskSpec };
 
@@ -98,7 +97,7 @@ export class BatchProcessor implements TaskProcessorHandler {
     // The whole line: its keys and values may reach the task's stored error message.
     const unstorable = findUnstorable(spec);
     if (unstorable) return [unstorable];
-    const unknown = Object.keys(spec).filter((key) => !LINE_FIELDS.has(key));
+    const unknown = unknownSpecFields(spec);
     if (unknown.length > 0) return [{ field: unknown[0], messages: ['should not exist'] }];
     if ((spec as TaskSpec).type === 'batch') {
       return [{ field: 'type', messages: ['a batch cannot contain batches'] }];

@@ -1,18 +1,14 @@
 import busboy from 'busboy';
 import type { Request } from 'express';
-import { ProblemException } from '../http/problem.js';
-import { BlobStorage, BlobTooLargeError, type StagedBlob } from './blob-storage.js';
-import { cleanFileName, resolveMediaType } from './media-types.js';
-
-export interface MultipartFile {
-  staged: StagedBlob;
-  name: string | null;
-  mediaType: string;
-}
+import type { AppConfig } from '../config/app-config.js';
+import { BlobStorage, BlobTooLargeError } from '../files/blob-storage.js';
+import type { Upload } from '../files/files.service.js';
+import { cleanFileName, resolveMediaType } from '../files/media-types.js';
+import { ProblemException } from './problem.js';
 
 export interface MultipartForm {
   fields: Record<string, string>;
-  file?: MultipartFile;
+  file?: Upload;
 }
 
 export interface MultipartLimits {
@@ -28,7 +24,7 @@ const MAX_FIELDS = 20;
  * the other parts become text fields. Answers once the body has been read to its end. On any
  * failure (bad body, limit passed, client gone) the staged file is removed before the rejection.
  */
-export function readMultipart(
+function readMultipart(
   request: Request,
   storage: BlobStorage,
   limits: MultipartLimits,
@@ -49,7 +45,7 @@ export function readMultipart(
   }
   return new Promise((resolve, reject) => {
     const fields: Record<string, string> = {};
-    let staging: Promise<MultipartFile> | undefined;
+    let staging: Promise<Upload> | undefined;
     let fileStream: (NodeJS.ReadableStream & { destroy(error?: Error): void }) | undefined;
     let failure: Error | undefined;
     const fail = (error: Error): void => {
@@ -117,12 +113,27 @@ export function readMultipart(
   });
 }
 
+/**
+ * A multipart upload within the configured limits: a declared Content-Length above them is
+ * refused before a byte is read, and the file part is staged in storage as it arrives.
+ */
+export function readUpload(
+  request: Request,
+  storage: BlobStorage,
+  limits: AppConfig['files'],
+): Promise<MultipartForm> {
+  checkDeclaredLength(request, limits.maxUploadBytes);
+  return readMultipart(request, storage, {
+    maxFileBytes: limits.maxUploadBytes,
+    mediaTypes: limits.mediaTypes,
+  });
+}
+
 export function isMultipart(request: Request): boolean {
   return (request.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/form-data');
 }
 
-/** A Content-Length above the limit is refused before a byte is read. */
-export function checkDeclaredLength(request: Request, maxFileBytes: number): void {
+function checkDeclaredLength(request: Request, maxFileBytes: number): void {
   const declared = Number(request.headers['content-length']);
   // The parts' headers and boundaries add a little to the file's own size.
   if (Number.isFinite(declared) && declared > maxFileBytes + 64 * 1024)

@@ -2,11 +2,11 @@ import { create as contentDisposition } from 'content-disposition';
 import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import rangeParser from 'range-parser';
-import { ProblemException } from '../http/problem.js';
-import type { ByteRange } from './blob-storage.js';
-import type { FileRow } from './files.repository.js';
-import type { FilesService } from './files.service.js';
-import { downloadContentType } from './media-types.js';
+import type { ByteRange } from '../files/blob-storage.js';
+import type { FileRow } from '../files/files.repository.js';
+import type { FilesService } from '../files/files.service.js';
+import { downloadContentType } from '../files/media-types.js';
+import { ProblemException } from './problem.js';
 
 /**
  * Streams a file's content with the headers a download needs: type (with charset=utf-8 for a text

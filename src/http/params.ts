@@ -1,0 +1,37 @@
+import { createParamDecorator, type ExecutionContext, type PipeTransform } from '@nestjs/common';
+import type { Request } from 'express';
+import { isUuid } from '../auth/api-keys.service.js';
+import { ProblemException } from './problem.js';
+import { validationProblem } from './validation.js';
+
+/**
+ * A path id that is not a UUID names nothing: 404, as an unknown id does, before any service or
+ * query sees it. `resource` names what the id is of ("task" → "There is no task with id x.").
+ */
+export class IdParam implements PipeTransform<string, string> {
+  constructor(private readonly resource: string) {}
+
+  transform(id: string): string {
+    if (isUuid(id)) return id;
+    throw new ProblemException({
+      status: 404,
+      detail: `There is no ${this.resource} with id ${id}.`,
+    });
+  }
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+/** The `Idempotency-Key` header, when sent: 1 to 200 visible ASCII characters, else 422. */
+export const IdempotencyKey = createParamDecorator(
+  (_: unknown, context: ExecutionContext): string | undefined => {
+    const key = context.switchToHttp().getRequest<Request>().headers['idempotency-key'];
+    if (key === undefined || (typeof key === 'string' && IDEMPOTENCY_KEY.test(key))) return key;
+    throw validationProblem([
+      {
+        field: 'Idempotency-Key',
+        messages: ['Idempotency-Key must be 1 to 200 visible ASCII characters'],
+      },
+    ]);
+  },
+);
