@@ -1,5 +1,4 @@
-import { createParamDecorator, type ExecutionContext, type PipeTransform } from '@nestjs/common';
-import type { Request } from 'express';
+import type { PipeTransform } from '@nestjs/common';
 import { isUuid } from '../auth/api-keys.service.js';
 import { ProblemException } from './problem.js';
 import { validationProblem } from './validation.js';
@@ -22,16 +21,17 @@ export class IdParam implements PipeTransform<string, string> {
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
-/** The `Idempotency-Key` header, when sent: 1 to 200 visible ASCII characters, else 422. */
-export const IdempotencyKey = createParamDecorator(
-  (_: unknown, context: ExecutionContext): string | undefined => {
-    const key = context.switchToHttp().getRequest<Request>().headers['idempotency-key'];
-    if (key === undefined || (typeof key === 'string' && IDEMPOTENCY_KEY.test(key))) return key;
-    throw validationProblem([
-      {
-        field: 'Idempotency-Key',
-        messages: ['Idempotency-Key must be 1 to 200 visible ASCII characters'],
-      },
-    ]);
-  },
-);
+/**
+ * The `Idempotency-Key` header, when sent: 1 to 200 visible ASCII characters, else 422. A function,
+ * not a pipe: `@Headers()` takes no pipe, and a decorator of our own would drop the header from
+ * the OpenAPI document.
+ */
+export function checkIdempotencyKey(key: string | undefined): string | undefined {
+  if (key === undefined || IDEMPOTENCY_KEY.test(key)) return key;
+  throw validationProblem([
+    {
+      field: 'Idempotency-Key',
+      messages: ['Idempotency-Key must be 1 to 200 visible ASCII characters'],
+    },
+  ]);
+}

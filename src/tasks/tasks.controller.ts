@@ -19,7 +19,7 @@ import { BlobStorage } from '../files/blob-storage.js';
 import { FilesService } from '../files/files.service.js';
 import { sendFile } from '../http/download.js';
 import { isMultipart, readUpload } from '../http/multipart.js';
-import { IdempotencyKey, IdParam } from '../http/params.js';
+import { checkIdempotencyKey, IdParam } from '../http/params.js';
 import { ProblemException } from '../http/problem.js';
 import { validationProblem } from '../http/validation.js';
 import { ImportRowsPageDto, ListRowsQuery } from './import-rows.dto.js';
@@ -58,10 +58,11 @@ export class TasksController {
     @CurrentCaller() caller: Caller,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
-    @IdempotencyKey() idempotencyKey?: string,
+    @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<TaskView> {
+    const key = checkIdempotencyKey(idempotencyKey);
     const read = (): Promise<TaskInput> => this.readTask(request);
-    const { task, created } = await this.creator.create(caller, read, idempotencyKey);
+    const { task, created } = await this.creator.create(caller, read, key);
     response.status(created ? 202 : 200);
     response.setHeader('Location', `/api/v1/tasks/${task.id}`);
     if (!created) response.setHeader('Idempotent-Replayed', 'true');
