@@ -9,11 +9,8 @@ import {
   WebSocketGateway,
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
-import { ApiKeysService } from '../auth/api-keys.service.js';
-import { KeyAuthenticator } from '../auth/key-authenticator.js';
 import { AppConfig } from '../config/app-config.js';
-import { ProblemException, problemOf } from '../http/problem.js';
-import { toProblem } from '../http/to-problem.js';
+import { ProblemException } from '../http/problem.js';
 import { createValidationPipe } from '../http/validation.js';
 import { ContextLogger, InjectLogger } from '../logging/logger.js';
 import { TaskEventsListener } from '../tasks/task-events.listener.js';
@@ -22,22 +19,20 @@ import { type Ack, SubscribeDto } from './gateway.dto.js';
 import { GatewayMetrics } from './gateway.metrics.js';
 import { GatewayReads } from './gateway-reads.js';
 import { ProblemAckFilter } from './problem-ack.filter.js';
-import { SocketSession } from './socket-session.js';
+import { SocketAdmission } from './socket-admission.js';
+import type { SocketSession } from './socket-session.js';
 import { decodePosition } from './stream-position.js';
 import { READ_PAGE, TaskEventFeed } from './task-event-feed.js';
 import { TenantStream } from './tenant-stream.js';
 
 export { TASK_EVENT } from './socket-session.js';
 
-/** How often connected keys are checked again: a revoked key is dropped within this time. */
-const REVOCATION_SWEEP_MS = 5_000;
-
 /**
- * Socket.IO namespace `/tasks`: authenticated at the handshake, subscriptions by task or tenant,
- * events from the log then live. Each connection has a message budget and a cap on its
- * subscriptions; the feeds read through GatewayReads' own pool. It only emits: payloads are
- * checked by the ValidationPipe, who sees a task by TasksService, and every refusal is a problem
- * in the ack (ProblemAckFilter), mapped as HTTP maps its errors.
+ * Socket.IO namespace `/tasks`: subscriptions by task or tenant, events from the log then live.
+ * SocketAdmission lets connections in (API key, message budget); the feeds read through
+ * GatewayReads' own pool. It only emits: payloads are checked by the ValidationPipe, who sees a
+ * task by TasksService, and every refusal is a problem in the ack (ProblemAckFilter), mapped as
+ * HTTP maps its errors.
  */
 @WebSocketGateway({ namespace: 'tasks' })
 // The app's global pipe is the same one; this makes the gateway's checks its own.
@@ -50,11 +45,9 @@ export class TasksGateway
   private readonly stream: TenantStream;
   private namespace?: Namespace;
   private unlisten?: () => void;
-  private sweep?: NodeJS.Timeout;
 
   constructor(
-    private readonly keys: ApiKeysService,
-    private readonly authenticator: KeyAuthenticator,
+    private readonly admission: SocketAdmission,
     private readonly reads: GatewayReads,
     private readonly tasks: TasksService,
     private readonly listener: TaskEventsListener,
@@ -72,23 +65,17 @@ export class TasksGateway
 
   afterInit(namespace: Namespace): void {
     this.namespace = namespace;
-    namespace.use((socket, next) => {
-      this.authenticate(socket).then(
-        () => next(),
-        (error: unknown) => next(this.refusal(error)),
-      );
+    this.admission.guard(namespace, (drained) => {
+      if (drained.follower) this.stream.resume(drained.follower);
     });
     this.unlisten = this.listener.onEvent((taskId) => {
       this.feed.notify(taskId);
       this.stream.wake();
     });
-    this.sweep = setInterval(() => void this.dropRevoked(namespace), REVOCATION_SWEEP_MS);
-    this.sweep.unref();
   }
 
   onApplicationShutdown(): void {
     this.unlisten?.();
-    clearInterval(this.sweep);
   }
 
   handleConnection(): void {
@@ -97,7 +84,7 @@ export class TasksGateway
 
   handleDisconnect(socket: Socket): void {
     this.metrics.clients.dec();
-    const session = sessions.get(socket);
+    const session = this.admission.sessionOf(socket);
     if (!session) return;
     this.metrics.subscriptions.dec(session.subscriptions);
     session.close();
@@ -110,13 +97,13 @@ export class TasksGateway
     @ConnectedSocket() socket: Socket,
     @MessageBody() dto: SubscribeDto,
   ): Promise<Ack> {
-    const session = sessionOf(socket);
+    const session = this.sessionOf(socket);
     return dto.all ? this.subscribeAll(session, dto) : this.subscribeTask(session, dto);
   }
 
   @SubscribeMessage('unsubscribe')
   unsubscribe(@ConnectedSocket() socket: Socket, @MessageBody() dto: SubscribeDto): Ack {
-    const session = sessionOf(socket);
+    const session = this.sessionOf(socket);
     if (dto.all && session.follower) {
       this.stream.unfollow(session.follower);
       session.follower = undefined;
@@ -166,92 +153,9 @@ export class TasksGateway
     this.metrics.subscriptions.inc();
   }
 
-  private async authenticate(socket: Socket): Promise<void> {
-    const key = keyOf(socket);
-    if (!key) {
-      throw new ProblemException({
-        status: 401,
-        detail: 'Connect with auth: { token: <API key> }.',
-      });
-    }
-    const caller = await this.authenticator.authenticate(key, socket.handshake.address);
-    const { gateway } = this.config;
-    const session = new SocketSession(
-      socket,
-      caller,
-      key,
-      {
-        perSecond: gateway.messagesPerSecond,
-        burst: gateway.messageBurst,
-        abuseLimit: gateway.abuseLimit,
-      },
-      (event) => {
-        this.metrics.eventsEmitted.inc();
-        this.metrics.emitDelay.observe(
-          Math.max(0, Date.now() - new Date(event.at).getTime()) / 1000,
-        );
-      },
-      (drained) => {
-        if (drained.follower) this.stream.resume(drained.follower);
-      },
-    );
-    socket.use((packet, next) => this.limit(session, packet, next));
-    sessions.set(socket, session);
-    // What other nodes see of it (fetchSockets sends `data` across): plain values only.
-    socket.data = { tenant: caller.tenant, role: caller.role };
+  private sessionOf(socket: Socket): SocketSession {
+    const session = this.admission.sessionOf(socket);
+    if (!session) throw new Error('a socket without a session');
+    return session;
   }
-
-  /** A refused handshake: Socket.IO sends the error's message, and its `data` the problem. */
-  private refusal(error: unknown): Error {
-    const { problem, unexpected } = toProblem(error);
-    if (unexpected) this.logger.error({ err: error }, 'socket handshake failed unexpectedly');
-    const message = problem.status === 401 ? 'unauthorized' : problem.title;
-    return Object.assign(new Error(message), { data: problem });
-  }
-
-  /** Every message spends from the connection's budget; past it, an error ack, then the door. */
-  private limit(session: SocketSession, packet: unknown[], next: (error?: Error) => void): void {
-    if (session.limiter.take()) return next();
-    const ack = packet.at(-1);
-    if (typeof ack === 'function') {
-      const error = problemOf({
-        status: 429,
-        detail: 'Too many messages on this connection; slow down.',
-        extensions: { retryAfter: session.limiter.retryAfterS },
-      });
-      (ack as (answer: Ack) => void)({ ok: false, error });
-    }
-    if (session.limiter.abusive) {
-      session.socket.emit(
-        'error',
-        problemOf({ status: 429, detail: 'Too many messages on this connection: it was closed.' }),
-      );
-      session.socket.disconnect(true);
-    }
-  }
-
-  private async dropRevoked(namespace: Namespace): Promise<void> {
-    for (const socket of namespace.sockets.values()) {
-      const session = sessions.get(socket);
-      if (session && !(await this.keys.authenticate(session.key))) {
-        socket.emit('error', problemOf({ status: 401, detail: 'The API key has been revoked.' }));
-        socket.disconnect(true);
-      }
-    }
-  }
-}
-
-const sessions = new WeakMap<Socket, SocketSession>();
-
-/** The connection's session; every socket past the handshake has one. */
-function sessionOf(socket: Socket): SocketSession {
-  const session = sessions.get(socket);
-  if (!session) throw new Error('a socket without a session');
-  return session;
-}
-
-function keyOf(socket: Socket): string | undefined {
-  const auth = socket.handshake.auth as { token?: unknown };
-  if (typeof auth.token === 'string' && auth.token) return auth.token;
-  return /^Bearer\s+(\S+)$/i.exec(socket.handshake.headers.authorization ?? '')?.[1];
 }
