@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { Caller } from '../auth/api-key.js';
+import { type Caller, inTenantScope, tenantScope } from '../auth/api-key.js';
 import { isUuid } from '../auth/api-keys.service.js';
 import { Database } from '../database/database.js';
 import type { Db } from '../database/db.js';
@@ -175,7 +175,7 @@ export class TaskCreator {
   private async checkFileId(caller: Caller, spec: CheckedTaskSpec): Promise<void> {
     const file =
       spec.fileId && isUuid(spec.fileId) ? await this.files.findById(spec.fileId) : undefined;
-    if (!file || (caller.role !== 'admin' && file.tenant !== caller.tenant)) {
+    if (!file || !inTenantScope(tenantScope(caller), file.tenant)) {
       throw validationProblem([
         { field: 'fileId', messages: [`there is no file with id ${spec.fileId}`] },
       ]);
