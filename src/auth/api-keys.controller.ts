@@ -53,9 +53,9 @@ export function toView(row: ApiKeyRow): ApiKeyView {
     tenant: row.tenant,
     name: row.name,
     role: row.role,
-    prefix: row.key_prefix,
-    createdAt: row.created_at,
-    lastUsedAt: row.last_used_at,
-    revokedAt: row.revoked_at,
+    prefix: row.keyPrefix,
+    createdAt: row.createdAt,
+    lastUsedAt: row.lastUsedAt,
+    revokedAt: row.revokedAt,
   };
 }

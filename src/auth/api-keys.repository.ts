@@ -1,75 +1,54 @@
 import { Injectable } from '@nestjs/common';
-import type { Pool } from 'pg';
+import { type EntityManager, IsNull, type Repository } from 'typeorm';
 import { Database } from '../database/database.js';
+import { ApiKeyEntity } from './api-key.entity.js';
 import type { ApiKeyRole } from './api-key.js';
 
-export interface ApiKeyRow {
-  id: string;
+/** A stored key as it is read back: everything but its hash. */
+export type ApiKeyRow = Omit<ApiKeyEntity, 'keyHash'>;
+
+interface NewApiKey {
   tenant: string;
   name: string;
   role: ApiKeyRole;
-  key_prefix: string;
-  created_at: Date;
-  last_used_at: Date | null;
-  revoked_at: Date | null;
+  keyHash: Buffer;
+  keyPrefix: string;
 }
 
-const COLUMNS = 'id, tenant, name, role, key_prefix, created_at, last_used_at, revoked_at';
-
-/** The SQL of the api_keys table. */
+/** The queries of the api_keys table. */
 @Injectable()
 export class ApiKeysRepository {
-  private readonly pool: Pool;
+  private readonly keys: Repository<ApiKeyEntity>;
 
   constructor(private readonly database: Database) {
-    this.pool = database.pool;
+    this.keys = database.repository(ApiKeyEntity);
   }
 
-  async insert(key: {
-    tenant: string;
-    name: string;
-    role: ApiKeyRole;
-    hash: Buffer;
-    prefix: string;
-  }): Promise<ApiKeyRow> {
-    const { rows } = await this.pool.query<ApiKeyRow>(
-      `INSERT INTO api_keys (tenant, name, role, key_hash, key_prefix) VALUES ($1, $2, $3, $4, $5)
-       RETURNING ${COLUMNS}`,
-      [key.tenant, key.name, key.role, key.hash, key.prefix],
-    );
-    return rows[0];
+  async insert(key: NewApiKey): Promise<ApiKeyRow> {
+    const { identifiers } = await this.keys.insert(key);
+    return this.keys.findOneByOrFail({ id: identifiers[0]?.id as string });
   }
 
   /** Only keys that are not revoked. */
   async findActiveByHash(hash: Buffer): Promise<ApiKeyRow | undefined> {
-    const { rows } = await this.pool.query<ApiKeyRow>(
-      `SELECT ${COLUMNS} FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`,
-      [hash],
-    );
-    return rows[0];
+    return (await this.keys.findOneBy({ keyHash: hash, revokedAt: IsNull() })) ?? undefined;
   }
 
   async list(tenant?: string): Promise<ApiKeyRow[]> {
-    const { rows } = await this.pool.query<ApiKeyRow>(
-      `SELECT ${COLUMNS} FROM api_keys WHERE $1::text IS NULL OR tenant = $1
-       ORDER BY created_at, id`,
-      [tenant ?? null],
-    );
-    return rows;
+    return this.keys.find({
+      where: tenant === undefined ? {} : { tenant },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
   }
 
   /** Undefined when there is no such key; a revoked key keeps its first revocation time. */
   async revoke(id: string): Promise<ApiKeyRow | undefined> {
-    const { rows } = await this.pool.query<ApiKeyRow>(
-      `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1
-       RETURNING ${COLUMNS}`,
-      [id],
-    );
-    return rows[0];
+    await this.keys.update({ id, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+    return (await this.keys.findOneBy({ id })) ?? undefined;
   }
 
   async touch(id: string): Promise<void> {
-    await this.pool.query(`UPDATE api_keys SET last_used_at = now() WHERE id = $1`, [id]);
+    await this.keys.update({ id }, { lastUsedAt: () => 'now()' });
   }
 
   /**
@@ -81,27 +60,31 @@ export class ApiKeysRepository {
     configured: { hash: Buffer; prefix: string } | undefined,
     seed: () => { hash: Buffer; prefix: string },
   ): Promise<boolean> {
-    return this.database.transaction(async (tx) => {
-      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('taskyard:api-keys:bootstrap'))`);
+    return this.database.manager.transaction(async (manager) => {
+      // Hand-written: TypeORM has no advisory locks.
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('taskyard:api-keys:bootstrap'))`);
       if (configured) {
-        await tx.query(
-          `INSERT INTO api_keys (tenant, name, role, key_hash, key_prefix)
-           VALUES ('admin', 'ADMIN_API_KEY', 'admin', $1, $2) ON CONFLICT (key_hash) DO NOTHING`,
-          [configured.hash, configured.prefix],
-        );
+        await insertAdminKey(manager, 'ADMIN_API_KEY', configured);
         return false;
       }
-      const { rows } = await tx.query<{ any: boolean }>(
-        `SELECT EXISTS (SELECT 1 FROM api_keys) AS any`,
-      );
-      if (rows[0]?.any) return false;
-      const key = seed();
-      await tx.query(
-        `INSERT INTO api_keys (tenant, name, role, key_hash, key_prefix)
-         VALUES ('admin', 'first admin key', 'admin', $1, $2)`,
-        [key.hash, key.prefix],
-      );
+      if (await manager.exists(ApiKeyEntity)) return false;
+      await insertAdminKey(manager, 'first admin key', seed());
       return true;
     });
   }
+}
+
+/** An admin key; nothing when its hash is stored already. */
+async function insertAdminKey(
+  manager: EntityManager,
+  name: string,
+  key: { hash: Buffer; prefix: string },
+): Promise<void> {
+  await manager
+    .createQueryBuilder()
+    .insert()
+    .into(ApiKeyEntity)
+    .values({ tenant: 'admin', name, role: 'admin', keyHash: key.hash, keyPrefix: key.prefix })
+    .orIgnore()
+    .execute();
 }

@@ -41,8 +41,8 @@ export class ApiKeysService {
       tenant,
       name,
       role,
-      hash: hashApiKey(key),
-      prefix: keyPrefix(key),
+      keyHash: hashApiKey(key),
+      keyPrefix: keyPrefix(key),
     });
     return { key, record };
   }

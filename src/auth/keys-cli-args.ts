@@ -151,13 +151,13 @@ const HEADER = ['id', 'prefix', 'tenant', 'name', 'role', 'created', 'last used'
 export function keysTable(keys: ApiKeyRow[]): string {
   const rows = keys.map((k) => [
     k.id,
-    `${k.key_prefix}…`,
+    `${k.keyPrefix}…`,
     k.tenant,
     k.name,
     k.role,
-    utc(k.created_at),
-    utc(k.last_used_at),
-    utc(k.revoked_at),
+    utc(k.createdAt),
+    utc(k.lastUsedAt),
+    utc(k.revokedAt),
   ]);
   const table = [HEADER, ...rows];
   const widths = HEADER.map((_, i) => Math.max(...table.map((row) => row[i].length)));

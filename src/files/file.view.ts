@@ -1,4 +1,4 @@
-import type { FileRow } from './files.repository.js';
+import type { FileEntity } from './file.entity.js';
 
 /** A file as the API shows it. */
 export interface FileView {
@@ -13,14 +13,14 @@ export interface FileView {
   artifactName?: string;
 }
 
-export function toFileView(row: FileRow): FileView {
+export function toFileView(row: FileEntity): FileView {
   return {
     id: row.id,
     name: row.name,
-    mediaType: row.media_type,
+    mediaType: row.mediaType,
     size: Number(row.size),
     sha256: row.sha256,
-    createdAt: row.created_at,
-    ...(row.task_id ? { taskId: row.task_id, artifactName: row.artifact_name ?? undefined } : {}),
+    createdAt: row.createdAt,
+    ...(row.taskId ? { taskId: row.taskId, artifactName: row.artifactName ?? undefined } : {}),
   };
 }

@@ -1,19 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { Pool } from 'pg';
+import { type Repository } from 'typeorm';
 import { Database } from '../database/database.js';
-import { type Db } from '../database/db.js';
-
-export interface FileRow {
-  id: string;
-  tenant: string;
-  sha256: string;
-  size: string;
-  media_type: string;
-  name: string | null;
-  task_id: string | null;
-  artifact_name: string | null;
-  created_at: Date;
-}
+import type { Db } from '../database/db.js';
+import { entityColumns } from '../database/entity-columns.js';
+import { FileEntity } from './file.entity.js';
 
 export interface NewFile {
   tenant: string;
@@ -25,13 +15,20 @@ export interface NewFile {
   artifactName?: string;
 }
 
-/** The SQL of the files table. */
+/**
+ * The queries of the files table. Reads go through TypeORM; writes run in the transaction that
+ * holds the blob's advisory lock (FilesService.storeWith), a pg transaction TypeORM cannot join,
+ * so they are hand-written.
+ */
 @Injectable()
 export class FilesRepository {
-  readonly pool: Pool;
+  private readonly files: Repository<FileEntity>;
+  /** The files' columns for hand-written SQL that returns whole rows. */
+  private readonly columns: string;
 
   constructor(database: Database) {
-    this.pool = database.pool;
+    this.files = database.repository(FileEntity);
+    this.columns = entityColumns(this.files.metadata);
   }
 
   /**
@@ -45,16 +42,16 @@ export class FilesRepository {
   }
 
   /** An artifact replaces the one of the same name (a re-run writes its outputs again). */
-  async insert(tx: Db, file: NewFile): Promise<{ row: FileRow; replaced?: string }> {
+  async insert(tx: Db, file: NewFile): Promise<{ row: FileEntity; replaced?: string }> {
     const previous = file.taskId
       ? await tx.query<{ sha256: string }>(
           `DELETE FROM files WHERE task_id = $1 AND artifact_name = $2 RETURNING sha256`,
           [file.taskId, file.artifactName],
         )
       : undefined;
-    const { rows } = await tx.query<FileRow>(
+    const { rows } = await tx.query<FileEntity>(
       `INSERT INTO files (tenant, sha256, size, media_type, name, task_id, artifact_name)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${this.columns}`,
       [
         file.tenant,
         file.sha256,
@@ -68,34 +65,24 @@ export class FilesRepository {
     return { row: rows[0], replaced: previous?.rows[0]?.sha256 };
   }
 
-  async find(id: string, tenant: string | undefined): Promise<FileRow | undefined> {
-    const { rows } = await this.pool.query<FileRow>(
-      `SELECT * FROM files WHERE id = $1 AND ($2::text IS NULL OR tenant = $2)`,
-      [id, tenant ?? null],
+  async find(id: string, tenant: string | undefined): Promise<FileEntity | undefined> {
+    return (
+      (await this.files.findOneBy(tenant === undefined ? { id } : { id, tenant })) ?? undefined
     );
-    return rows[0];
   }
 
-  async findArtifact(taskId: string, name: string): Promise<FileRow | undefined> {
-    const { rows } = await this.pool.query<FileRow>(
-      `SELECT * FROM files WHERE task_id = $1 AND artifact_name = $2`,
-      [taskId, name],
-    );
-    return rows[0];
+  async findArtifact(taskId: string, name: string): Promise<FileEntity | undefined> {
+    return (await this.files.findOneBy({ taskId, artifactName: name })) ?? undefined;
   }
 
-  async listArtifacts(taskId: string): Promise<FileRow[]> {
-    const { rows } = await this.pool.query<FileRow>(
-      `SELECT * FROM files WHERE task_id = $1 ORDER BY artifact_name`,
-      [taskId],
-    );
-    return rows;
+  async listArtifacts(taskId: string): Promise<FileEntity[]> {
+    return this.files.find({ where: { taskId }, order: { artifactName: 'ASC' } });
   }
 
   /** Undefined when no row matched; throws a foreign-key violation when a task still uses it. */
-  async delete(tx: Db, id: string, tenant: string | undefined): Promise<FileRow | undefined> {
-    const { rows } = await tx.query<FileRow>(
-      `DELETE FROM files WHERE id = $1 AND ($2::text IS NULL OR tenant = $2) RETURNING *`,
+  async delete(tx: Db, id: string, tenant: string | undefined): Promise<FileEntity | undefined> {
+    const { rows } = await tx.query<FileEntity>(
+      `DELETE FROM files WHERE id = $1 AND ($2::text IS NULL OR tenant = $2) RETURNING ${this.columns}`,
       [id, tenant ?? null],
     );
     return rows[0];

@@ -7,7 +7,8 @@ import type { Db } from '../database/db.js';
 import { ProblemException } from '../http/problem.js';
 import { TenantLimitsService } from '../tenants/tenant-limits.service.js';
 import { BlobStorage, type ByteRange, type StagedBlob } from './blob-storage.js';
-import { type FileRow, FilesRepository } from './files.repository.js';
+import type { FileEntity } from './file.entity.js';
+import { FilesRepository } from './files.repository.js';
 
 export interface FileMetadata {
   name: string | null;
@@ -31,7 +32,7 @@ export class FilesService {
   ) {}
 
   /** Stores an upload as a file of the caller's tenant. */
-  async create(caller: Caller, upload: Upload): Promise<FileRow> {
+  async create(caller: Caller, upload: Upload): Promise<FileEntity> {
     try {
       return await this.database.transaction((tx) => this.addUpload(tx, caller.tenant, upload));
     } catch (error) {
@@ -45,7 +46,7 @@ export class FilesService {
    * blob made visible under the blob's lock, which the transaction holds until it ends. A caller
    * whose transaction fails calls dropUpload.
    */
-  async addUpload(tx: Db, tenant: string, upload: Upload): Promise<FileRow> {
+  async addUpload(tx: Db, tenant: string, upload: Upload): Promise<FileEntity> {
     const { staged } = upload;
     await this.files.lockBlob(tx, staged.sha256);
     await this.limits.checkStoredBytes(tx, tenant, staged.size);
@@ -72,7 +73,7 @@ export class FilesService {
     name: string,
     content: Readable | Buffer | string,
     mediaType: string,
-  ): Promise<FileRow> {
+  ): Promise<FileEntity> {
     const source =
       typeof content === 'string' || Buffer.isBuffer(content) ? Readable.from([content]) : content;
     const staged = await this.storage.stage(source);
@@ -112,24 +113,24 @@ export class FilesService {
     }
   }
 
-  async get(caller: Caller, id: string): Promise<FileRow> {
+  async get(caller: Caller, id: string): Promise<FileEntity> {
     return (await this.files.find(id, tenantScope(caller))) ?? notFound(id);
   }
 
   /** Any tenant's file: for the worker, which reads the inputs of every tenant's tasks. */
-  findById(id: string): Promise<FileRow | undefined> {
+  findById(id: string): Promise<FileEntity | undefined> {
     return this.files.find(id, undefined);
   }
 
-  findArtifact(taskId: string, name: string): Promise<FileRow | undefined> {
+  findArtifact(taskId: string, name: string): Promise<FileEntity | undefined> {
     return this.files.findArtifact(taskId, name);
   }
 
-  listArtifacts(taskId: string): Promise<FileRow[]> {
+  listArtifacts(taskId: string): Promise<FileEntity[]> {
     return this.files.listArtifacts(taskId);
   }
 
-  open(file: FileRow, range?: ByteRange): Promise<Readable> {
+  open(file: FileEntity, range?: ByteRange): Promise<Readable> {
     return this.storage.open(file.sha256, range);
   }
 

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import rangeParser from 'range-parser';
 import type { ByteRange } from '../files/blob-storage.js';
-import type { FileRow } from '../files/files.repository.js';
+import type { FileEntity } from '../files/file.entity.js';
 import type { FilesService } from '../files/files.service.js';
 import { downloadContentType } from '../files/media-types.js';
 import { ProblemException } from './problem.js';
@@ -16,7 +16,7 @@ import { ProblemException } from './problem.js';
 export async function sendFile(
   request: Request,
   response: Response,
-  file: FileRow,
+  file: FileEntity,
   files: FilesService,
 ): Promise<void> {
   const size = Number(file.size);
@@ -25,7 +25,7 @@ export async function sendFile(
   response.setHeader('Accept-Ranges', 'bytes');
   response.setHeader(
     'Content-Type',
-    downloadContentType(file.media_type, file.artifact_name !== null),
+    downloadContentType(file.mediaType, file.artifactName !== null),
   );
   const name = file.name ?? file.id;
   response.setHeader(

@@ -10,7 +10,8 @@ import type { Job } from '../jobs/job.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { TenantLimitsService } from '../tenants/tenant-limits.service.js';
 import { ProcessorRegistry } from './processor-registry.js';
-import { TASK_JOB_PREFIX, type TaskRow } from './task.js';
+import type { TaskEntity } from './task.entity.js';
+import { TASK_JOB_PREFIX } from './task.js';
 import { CreateBatcher } from './task-create-batcher.js';
 import { type CheckedTaskSpec, checkInputFile, checkTaskSpec, type TaskSpec } from './task-spec.js';
 import { TasksRepository } from './tasks.repository.js';
@@ -24,7 +25,7 @@ export interface TaskInput {
 }
 
 export interface CreatedTask {
-  task: TaskRow;
+  task: TaskEntity;
   /** False when an Idempotency-Key matched an existing task. */
   created: boolean;
 }
@@ -40,7 +41,7 @@ interface NewTask {
 
 /** Thrown inside a transaction to roll it back when an idempotent create finds its earlier task. */
 class Replayed extends Error {
-  constructor(readonly task: TaskRow) {
+  constructor(readonly task: TaskEntity) {
     super('replayed');
   }
 }
@@ -48,7 +49,7 @@ class Replayed extends Error {
 /** Writes new tasks: each with its job and its `created` event, in one transaction. */
 @Injectable()
 export class TaskCreator {
-  private readonly batcher: CreateBatcher<NewTask, TaskRow>;
+  private readonly batcher: CreateBatcher<NewTask, TaskEntity>;
 
   constructor(
     private readonly database: Database,
@@ -148,7 +149,7 @@ export class TaskCreator {
    * Jobs, then tasks with their `created` events, in the caller's transaction. A batch child whose
    * line was done before is skipped (undefined in its place): its job is found by its key.
    */
-  private async insertMany(tx: Db, items: NewTask[]): Promise<(TaskRow | undefined)[]> {
+  private async insertMany(tx: Db, items: NewTask[]): Promise<(TaskEntity | undefined)[]> {
     const ids = items.map(() => randomUUID());
     const jobs = await this.jobs.enqueueMany(
       items.map((item, i) => jobSpec(item, ids[i] ?? '')),
@@ -180,7 +181,7 @@ export class TaskCreator {
         { field: 'fileId', messages: [`there is no file with id ${spec.fileId}`] },
       ]);
     }
-    checkInputFile(spec, { mediaType: file.media_type, size: Number(file.size) }, 'fileId');
+    checkInputFile(spec, { mediaType: file.mediaType, size: Number(file.size) }, 'fileId');
   }
 
   /** Job first: with an Idempotency-Key, its unique index is what makes concurrent creates wait. */

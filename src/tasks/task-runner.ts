@@ -1,11 +1,12 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import type { FileRow } from '../files/files.repository.js';
+import type { FileEntity } from '../files/file.entity.js';
 import { FilesService } from '../files/files.service.js';
 import { HandlerRegistry } from '../jobs/handler-registry.js';
 import type { JobContext } from '../jobs/job-handler.decorator.js';
 import { ProcessorRegistry, type RegisteredProcessor } from './processor-registry.js';
 import { ProgressCoalescer } from './progress-coalescer.js';
-import { TASK_JOB_PREFIX, type TaskProgress, type TaskRow } from './task.js';
+import type { TaskEntity } from './task.entity.js';
+import { TASK_JOB_PREFIX, type TaskProgress } from './task.js';
 import type { TaskContext, TaskInputFile } from './task-processor.decorator.js';
 import { TasksRepository } from './tasks.repository.js';
 
@@ -45,7 +46,7 @@ export class TaskRunner implements OnModuleInit {
     const task = await this.tasks.find(taskId);
     // Gone, or ended meanwhile (a batch parent cancelled while it waited): nothing left to do.
     if (!task || task.status !== 'running' || task.attempts !== job.attempt) return null;
-    const file = task.input_file_id ? await this.files.findById(task.input_file_id) : undefined;
+    const file = task.inputFileId ? await this.files.findById(task.inputFileId) : undefined;
     const progress = new ProgressCoalescer<TaskProgress>(async (value) => {
       await this.tasks.writeProgress(task.id, job.attempt, value);
     }, PROGRESS_INTERVAL_MS);
@@ -58,10 +59,10 @@ export class TaskRunner implements OnModuleInit {
   }
 
   private contextFor(
-    task: TaskRow,
+    task: TaskEntity,
     job: JobContext,
     progress: ProgressCoalescer<TaskProgress>,
-    file: FileRow | undefined,
+    file: FileEntity | undefined,
   ): TaskContext {
     return {
       taskId: task.id,
@@ -88,11 +89,11 @@ export class TaskRunner implements OnModuleInit {
     };
   }
 
-  private inputFile(file: FileRow): TaskInputFile {
+  private inputFile(file: FileEntity): TaskInputFile {
     return {
       id: file.id,
       name: file.name,
-      mediaType: file.media_type,
+      mediaType: file.mediaType,
       size: Number(file.size),
       open: () => this.files.open(file),
     };

@@ -92,7 +92,7 @@ export class TasksController {
       knownSeq ? Number(knownSeq) : undefined,
     );
     if (waitS > 0) response.setHeader('Preference-Applied', `wait=${waitS}`);
-    response.setHeader('ETag', `W/"${task.last_seq}"`);
+    response.setHeader('ETag', `W/"${task.lastSeq}"`);
     // Outputs are written while a task runs; a task that has not finished shows none yet.
     const artifacts = FINISHED_STATUSES.includes(task.status)
       ? await this.files.listArtifacts(task.id)
@@ -100,9 +100,9 @@ export class TasksController {
     return {
       ...toTaskView(task, caller.role === 'admin'),
       artifacts: artifacts.map((a) => ({
-        name: a.artifact_name ?? '',
+        name: a.artifactName ?? '',
         size: Number(a.size),
-        mediaType: a.media_type,
+        mediaType: a.mediaType,
       })),
     };
   }

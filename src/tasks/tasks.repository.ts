@@ -1,12 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import type { Pool } from 'pg';
+import type { QueryConfig } from 'pg';
+import { In, MoreThan, type Repository } from 'typeorm';
 import { Database } from '../database/database.js';
 import { type Db, prepared } from '../database/db.js';
+import { entityColumns } from '../database/entity-columns.js';
 import { quoteIdentifier } from './processors/csv/csv-columns.js';
 import { LINE_COLUMN } from './processors/csv/csv-import.options.js';
-import type { TaskEventRow, TaskProgress, TaskRow, TaskStatus } from './task.js';
+import { TaskEventEntity } from './task-event.entity.js';
+import { TaskEntity } from './task.entity.js';
+import { FINISHED_STATUSES, type TaskProgress, type TaskStatus } from './task.js';
 
-/** One task to insert (its job exists already, in the same transaction). */
+/**
+ * One task to insert (its job exists already, in the same transaction). Keys are the columns'
+ * names: the insert reads them with json_populate_recordset.
+ */
 export interface NewTaskRow {
   id: string;
   tenant: string;
@@ -34,11 +41,13 @@ export interface TaskFilter {
 
 /**
  * Inserts tasks with their `created` event (seq 1). A row that conflicts (idempotency key, or a
- * batch line already done) is skipped: the caller looks the existing task up.
+ * batch line already done) is skipped: the caller looks the existing task up. Hand-written: one
+ * statement for a whole group-committed batch, event and NOTIFY included.
  */
-const INSERT_TASKS = prepared(
-  'tasks.insert',
-  `
+function insertTasks(columns: string): (values: unknown[]) => QueryConfig {
+  return prepared(
+    'tasks.insert',
+    `
 WITH inserted AS (
   INSERT INTO tasks (id, tenant, type, input_file_id, payload, options, max_attempts, job_id,
                      idempotency_key, parent_id, parent_line)
@@ -53,10 +62,14 @@ WITH inserted AS (
 ), notified AS (
   SELECT pg_notify('taskyard_task_events', id::text || ':1') FROM inserted
 )
-SELECT * FROM inserted WHERE (SELECT count(*) FROM notified) >= 0`,
-);
+SELECT ${columns} FROM inserted WHERE (SELECT count(*) FROM notified) >= 0`,
+  );
+}
 
-/** Fenced by the attempt: a stale attempt's late progress changes nothing. */
+/**
+ * Fenced by the attempt: a stale attempt's late progress changes nothing. Hand-written: the event
+ * log's append (seq taken under the task's row lock, gapless) in one round trip.
+ */
 const WRITE_PROGRESS = prepared(
   'tasks.progress',
   `
@@ -79,90 +92,87 @@ export interface ImportColumn {
   type: string;
 }
 
-const LIST_COLUMNS = `*, (extract(epoch FROM created_at) * 1000000)::bigint::text AS created_us`;
+/** A listed task with its position: created_at in µs since the epoch (a Date keeps only ms). */
+export type ListedTask = TaskEntity & { createdUs: string };
 
 @Injectable()
 export class TasksRepository {
-  readonly pool: Pool;
+  private readonly tasks: Repository<TaskEntity>;
+  private readonly taskEvents: Repository<TaskEventEntity>;
+  /** The tasks' columns for hand-written SQL that returns whole tasks. */
+  private readonly columns: string;
+  private readonly insertTasks: (values: unknown[]) => QueryConfig;
+  private readonly findTask: (values: unknown[]) => QueryConfig;
 
-  constructor(database: Database) {
-    this.pool = database.pool;
-  }
-
-  async insert(tx: Db, rows: NewTaskRow[]): Promise<TaskRow[]> {
-    return (await tx.query<TaskRow>(INSERT_TASKS([JSON.stringify(rows)]))).rows;
-  }
-
-  async find(id: string, tenant?: string, db: Db = this.pool): Promise<TaskRow | undefined> {
-    const { rows } = await db.query<TaskRow>(
-      `SELECT * FROM tasks WHERE id = $1 AND ($2::text IS NULL OR tenant = $2)`,
-      [id, tenant ?? null],
+  constructor(private readonly database: Database) {
+    this.tasks = database.repository(TaskEntity);
+    this.taskEvents = database.repository(TaskEventEntity);
+    this.columns = entityColumns(this.tasks.metadata);
+    this.insertTasks = insertTasks(this.columns);
+    this.findTask = prepared(
+      'tasks.find',
+      `SELECT ${this.columns} FROM tasks WHERE id = $1 AND ($2::text IS NULL OR tenant = $2)`,
     );
-    return rows[0];
   }
 
-  async findByIdempotencyKey(tx: Db, tenant: string, key: string): Promise<TaskRow | undefined> {
-    const { rows } = await tx.query<TaskRow>(
-      `SELECT * FROM tasks WHERE tenant = $1 AND idempotency_key = $2`,
+  async insert(tx: Db, rows: NewTaskRow[]): Promise<TaskEntity[]> {
+    return (await tx.query<TaskEntity>(this.insertTasks([JSON.stringify(rows)]))).rows;
+  }
+
+  /**
+   * Hand-written and prepared: the hot read (each task run, each long-poll wake-up), where
+   * TypeORM's findOneBy costs about three times the CPU; also runs in a create's transaction.
+   */
+  async find(id: string, tenant?: string, db: Db = this.database): Promise<TaskEntity | undefined> {
+    return (await db.query<TaskEntity>(this.findTask([id, tenant ?? null]))).rows[0];
+  }
+
+  /** In the create's transaction: hand-written, since TypeORM cannot join a pg transaction. */
+  async findByIdempotencyKey(tx: Db, tenant: string, key: string): Promise<TaskEntity | undefined> {
+    const { rows } = await tx.query<TaskEntity>(
+      `SELECT ${this.columns} FROM tasks WHERE tenant = $1 AND idempotency_key = $2`,
       [tenant, key],
     );
     return rows[0];
   }
 
-  /** Newest first; `created_us` is the cursor of each row. */
-  async list(filter: TaskFilter): Promise<(TaskRow & { created_us: string })[]> {
-    const { rows } = await this.pool.query<TaskRow & { created_us: string }>(
-      `SELECT ${LIST_COLUMNS} FROM tasks
-       WHERE ($1::text IS NULL OR tenant = $1)
-         AND ($2::task_status[] IS NULL OR status = ANY($2))
-         AND ($3::text IS NULL OR type = $3)
-         AND ($4::timestamptz IS NULL OR created_at >= $4)
-         AND ($5::timestamptz IS NULL OR created_at < $5)
-         AND ($6::bigint IS NULL
-              OR (created_at, id) < ('epoch'::timestamptz + $6 * interval '1 microsecond', $7::uuid))
-       ORDER BY created_at DESC, id DESC
-       LIMIT $8`,
-      [
-        filter.tenant ?? null,
-        filter.statuses ?? null,
-        filter.type ?? null,
-        filter.createdAfter ?? null,
-        filter.createdBefore ?? null,
-        filter.after?.createdUs ?? null,
-        filter.after?.id ?? null,
-        filter.limit,
-      ],
-    );
-    return rows;
+  /** Newest first, after the `after` position (keyset: tasks_created_idx, tasks_tenant_created_idx). */
+  async list(filter: TaskFilter): Promise<ListedTask[]> {
+    const query = this.tasks
+      .createQueryBuilder('t')
+      .addSelect(`(extract(epoch FROM t.created_at) * 1000000)::bigint::text`, 'created_us')
+      .orderBy('t.created_at', 'DESC')
+      .addOrderBy('t.id', 'DESC')
+      .limit(filter.limit);
+    if (filter.tenant) query.andWhere('t.tenant = :tenant', { tenant: filter.tenant });
+    if (filter.statuses) query.andWhere('t.status IN (:...statuses)', filter);
+    if (filter.type) query.andWhere('t.type = :type', { type: filter.type });
+    if (filter.createdAfter) query.andWhere('t.created_at >= :createdAfter', filter);
+    if (filter.createdBefore) query.andWhere('t.created_at < :createdBefore', filter);
+    if (filter.after) {
+      query.andWhere(
+        `(t.created_at, t.id) < ('epoch'::timestamptz + CAST(:us AS bigint) * interval '1 microsecond', CAST(:id AS uuid))`,
+        { us: filter.after.createdUs, id: filter.after.id },
+      );
+    }
+    const { entities, raw } = await query.getRawAndEntities<{ created_us: string }>();
+    return entities.map((task, i) => Object.assign(task, { createdUs: raw[i]?.created_us ?? '' }));
   }
 
-  async events(taskId: string, afterSeq: number, limit: number): Promise<TaskEventRow[]> {
-    const { rows } = await this.pool.query<TaskEventRow>(
-      `SELECT * FROM task_events WHERE task_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
-      [taskId, afterSeq, limit],
-    );
-    return rows;
-  }
-
-  /** A task's events after a seq, with its tenant: what the live feed sends. */
-  async eventsWithTenant(
-    taskId: string,
-    afterSeq: number,
-    limit = 1000,
-  ): Promise<(TaskEventRow & { tenant: string })[]> {
-    const { rows } = await this.pool.query<TaskEventRow & { tenant: string }>(
-      `SELECT e.*, t.tenant FROM task_events e JOIN tasks t ON t.id = e.task_id
-       WHERE e.task_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3`,
-      [taskId, afterSeq, limit],
-    );
-    return rows;
+  async events(taskId: string, afterSeq: number, limit: number): Promise<TaskEventEntity[]> {
+    return this.taskEvents.find({
+      where: { taskId, seq: MoreThan(afterSeq) },
+      order: { seq: 'ASC' },
+      take: limit,
+    });
   }
 
   /**
    * Rows of a csv.import table after a line, in line order, each as one JSON object (`_line`
    * first; keys in column order, which jsonb would not keep). The table and column names come
    * from the task's stored result, never from the request, and are quoted here. Uses the unique
-   * index on _line that the import builds.
+   * index on _line that the import builds. Hand-written: an import table's columns are the file's,
+   * so it has no entity.
    */
   async importRows(
     table: string,
@@ -178,7 +188,7 @@ export class TasksRepository {
             `ELSE to_json(${column}::text) END AS ${column}`
         : column;
     });
-    const { rows } = await this.pool.query<{ row: Record<string, unknown> }>(
+    const { rows } = await this.database.query<{ row: Record<string, unknown> }>(
       `SELECT row_to_json(r) AS row FROM (
          SELECT ${[LINE_COLUMN, ...select].join(', ')} FROM ${table}
          WHERE ${LINE_COLUMN} > $1 ORDER BY ${LINE_COLUMN} LIMIT $2) r ORDER BY r.${LINE_COLUMN}`,
@@ -190,15 +200,15 @@ export class TasksRepository {
   /** False when the attempt is no longer the task's current one. */
   async writeProgress(id: string, attempt: number, progress: TaskProgress): Promise<boolean> {
     const json = JSON.stringify(progress);
-    const { rowCount } = await this.pool.query(
+    const { rowCount } = await this.database.query(
       WRITE_PROGRESS([id, attempt, json, 'progress', json]),
     );
     return rowCount === 1;
   }
 
-  /** A `partial` event; the task's progress is left as it is. */
+  /** A `partial` event; the task's progress is left as it is (hand-written: as WRITE_PROGRESS). */
   async writePartial(id: string, attempt: number, data: unknown): Promise<boolean> {
-    const { rows } = await this.pool.query<{ last_seq: number }>(
+    const { rows } = await this.database.query<{ last_seq: number }>(
       `WITH bumped AS (
          UPDATE tasks SET last_seq = last_seq + 1, updated_at = now()
          WHERE id = $1 AND status = 'running' AND attempts = $2 RETURNING id, last_seq)
@@ -208,6 +218,7 @@ export class TasksRepository {
     return rows.length === 1;
   }
 
+  /** In the batch's transaction: hand-written, since TypeORM cannot join a pg transaction. */
   async addChildren(tx: Db, parentId: string, count: number): Promise<void> {
     await tx.query(`UPDATE tasks SET children_total = children_total + $2 WHERE id = $1`, [
       parentId,
@@ -217,16 +228,19 @@ export class TasksRepository {
 
   /** The jobs of a task's children that have not finished. */
   async unfinishedChildJobs(parentId: string): Promise<string[]> {
-    const { rows } = await this.pool.query<{ job_id: string }>(
-      `SELECT job_id FROM tasks WHERE parent_id = $1 AND status IN ('queued', 'running')`,
-      [parentId],
-    );
-    return rows.map((row) => row.job_id);
+    const children = await this.tasks.find({
+      select: { jobId: true },
+      where: { parentId, status: In(['queued', 'running']) },
+    });
+    return children.map((child) => child.jobId);
   }
 
-  /** Ends a task that waits for its children as cancelled; false if it was not waiting any more. */
+  /**
+   * Ends a task that waits for its children as cancelled; false if it was not waiting any more.
+   * Hand-written: task_finish() appends the event under the row lock, as the trigger does.
+   */
   async cancelAwaiting(id: string): Promise<boolean> {
-    const { rows } = await this.pool.query<{ done: boolean }>(
+    const { rows } = await this.database.query<{ done: boolean }>(
       `WITH target AS (
          SELECT id FROM tasks WHERE id = $1 AND status = 'running' AND awaiting_children FOR UPDATE)
        SELECT task_finish(id, 'cancelled', NULL, jsonb_build_object(
@@ -239,10 +253,7 @@ export class TasksRepository {
 
   /** Deletes a finished task (its events and artifact rows go with it); false if it was not finished. */
   async deleteFinished(id: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
-      `DELETE FROM tasks WHERE id = $1 AND status IN ('succeeded', 'failed', 'cancelled')`,
-      [id],
-    );
-    return rowCount === 1;
+    const { affected } = await this.tasks.delete({ id, status: In([...FINISHED_STATUSES]) });
+    return affected === 1;
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type Caller, inTenantScope, tenantScope } from '../auth/api-key.js';
-import type { FileRow } from '../files/files.repository.js';
+import type { FileEntity } from '../files/file.entity.js';
 import { FilesService } from '../files/files.service.js';
 import { ProblemException } from '../http/problem.js';
 import { validationProblem } from '../http/validation.js';
@@ -9,11 +9,11 @@ import { ProcessorRegistry } from './processor-registry.js';
 import {
   FINISHED_STATUSES,
   type TaskEventView,
-  type TaskRow,
   type TaskView,
   toEventView,
   toTaskView,
 } from './task.js';
+import type { TaskEntity } from './task.entity.js';
 import { TaskEventsListener } from './task-events.listener.js';
 import type { ListEventsQuery, ListTasksQuery } from './tasks.dto.js';
 import { TasksRepository } from './tasks.repository.js';
@@ -53,7 +53,7 @@ export class TasksService {
     const last = page.at(-1);
     return {
       items: page.map((row) => toTaskView(row, caller.role === 'admin')),
-      nextCursor: rows.length > query.limit && last ? encodeCursor(last.created_us, last.id) : null,
+      nextCursor: rows.length > query.limit && last ? encodeCursor(last.createdUs, last.id) : null,
     };
   }
 
@@ -62,28 +62,28 @@ export class TasksService {
     return (await this.tasks.events(task.id, query.after, query.limit)).map(toEventView);
   }
 
-  async cancel(caller: Caller, id: string): Promise<TaskRow> {
+  async cancel(caller: Caller, id: string): Promise<TaskEntity> {
     const task = await this.find(caller, id);
     if (FINISHED_STATUSES.includes(task.status))
       throw conflict(`Task ${id} has already ${task.status}.`);
-    if (!(task.awaiting_children && (await this.tasks.cancelAwaiting(id)))) {
-      await this.jobs.cancel(task.job_id);
+    if (!(task.awaitingChildren && (await this.tasks.cancelAwaiting(id)))) {
+      await this.jobs.cancel(task.jobId);
     }
-    if (task.children_total > 0) {
+    if (task.childrenTotal > 0) {
       await this.jobs.cancelMany(await this.tasks.unfinishedChildJobs(id));
     }
     return this.find(caller, id);
   }
 
   /** Runs a failed or cancelled task again, with fresh attempts. */
-  async retry(caller: Caller, id: string): Promise<TaskRow> {
+  async retry(caller: Caller, id: string): Promise<TaskEntity> {
     const task = await this.find(caller, id);
     if (task.status !== 'failed' && task.status !== 'cancelled') {
       throw conflict(
         `Only a failed or cancelled task can be retried; task ${id} is ${task.status}.`,
       );
     }
-    if (!(await this.jobs.retry(task.job_id))) {
+    if (!(await this.jobs.retry(task.jobId))) {
       throw conflict(`Task ${id} can no longer be retried: its job has been removed by retention.`);
     }
     return this.find(caller, id);
@@ -101,7 +101,7 @@ export class TasksService {
     await this.files.releaseBlobs(artifacts.map((a) => a.sha256));
   }
 
-  async find(caller: Caller, id: string): Promise<TaskRow> {
+  async find(caller: Caller, id: string): Promise<TaskEntity> {
     const task = await this.tasks.find(id, tenantScope(caller));
     if (!task) throw notFound(id);
     return task;
@@ -124,15 +124,15 @@ export class TasksService {
     id: string,
     waitMs: number,
     knownSeq?: number,
-  ): Promise<TaskRow> {
+  ): Promise<TaskEntity> {
     if (waitMs <= 0) return this.find(caller, id);
     const deadline = Date.now() + waitMs;
     // Registered before each read, so that no event between the read and the wait is missed.
     let next = this.listener.nextEvent(id, waitMs);
     try {
       let task = await this.find(caller, id);
-      const seen = knownSeq ?? task.last_seq;
-      while (task.last_seq === seen && !FINISHED_STATUSES.includes(task.status)) {
+      const seen = knownSeq ?? task.lastSeq;
+      while (task.lastSeq === seen && !FINISHED_STATUSES.includes(task.status)) {
         const seq = await next.promise;
         const remaining = deadline - Date.now();
         if (remaining <= 0) break;
@@ -147,7 +147,7 @@ export class TasksService {
     }
   }
 
-  async artifact(caller: Caller, id: string, name: string): Promise<FileRow> {
+  async artifact(caller: Caller, id: string, name: string): Promise<FileEntity> {
     const task = await this.find(caller, id);
     const file = await this.files.findArtifact(task.id, name);
     if (!file) {
