@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Database } from '../database/database.js';
+import { GroupCommit } from '../database/group-commit.js';
 import { AppConfig } from '../config/app-config.js';
 import { connectionOf, type Db } from './db.js';
-import { EnqueueBatcher } from './enqueue-batcher.js';
-import { insertPrepared, prepareJob } from './enqueue-rows.js';
+import { insertPrepared, type PreparedJob, prepareJob } from './enqueue-rows.js';
 import { HandlerRegistry } from './handler-registry.js';
 import { type Job, type JobSpec, toJob } from './job.js';
 import { JobsMetrics } from './jobs.metrics.js';
@@ -22,7 +22,8 @@ export interface EnqueueOptions {
 @Injectable()
 export class JobsService {
   private readonly db: Db;
-  private readonly batcher: EnqueueBatcher;
+  /** Single enqueues made together share one INSERT, and so one commit and one NOTIFY. */
+  private readonly batcher: GroupCommit<PreparedJob, Job>;
 
   constructor(
     database: Database,
@@ -31,7 +32,10 @@ export class JobsService {
     private readonly metrics: JobsMetrics,
   ) {
     this.db = database.pool;
-    this.batcher = new EnqueueBatcher(this.db);
+    this.batcher = new GroupCommit((jobs) => insertPrepared(this.db, jobs), {
+      maxBatch: 1000,
+      failedBatch: 'fail-all',
+    });
   }
 
   /** Stores one job; resolves once it is committed (or, with a manager, written in that transaction). */

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { type Caller, inTenantScope, tenantScope } from '../auth/api-key.js';
 import { isUuid } from '../auth/api-keys.service.js';
 import { Database } from '../database/database.js';
+import { GroupCommit, type GroupCommitPolicy } from '../database/group-commit.js';
 import type { Db } from '../database/db.js';
 import { FilesService, type Upload } from '../files/files.service.js';
 import { type FieldError, validationProblem } from '../http/validation.js';
@@ -12,7 +13,6 @@ import { TenantLimitsService } from '../tenants/tenant-limits.service.js';
 import { ProcessorRegistry } from './processor-registry.js';
 import type { TaskEntity } from './task.entity.js';
 import { TASK_JOB_PREFIX } from './task.js';
-import { CreateBatcher } from './task-create-batcher.js';
 import { type CheckedTaskSpec, checkInputFile, checkTaskSpec, type TaskSpec } from './task-spec.js';
 import { TasksRepository } from './tasks.repository.js';
 
@@ -46,10 +46,19 @@ class Replayed extends Error {
   }
 }
 
+/**
+ * Creates without an idempotency key that arrive together share one transaction. A batch that
+ * fails is written again one create at a time, so that one bad create cannot sink the others.
+ */
+export const CREATE_BATCHES: GroupCommitPolicy = {
+  maxBatch: 500,
+  failedBatch: { writeAlone: 'concurrently' },
+};
+
 /** Writes new tasks: each with its job and its `created` event, in one transaction. */
 @Injectable()
 export class TaskCreator {
-  private readonly batcher: CreateBatcher<NewTask, TaskEntity>;
+  private readonly batcher: GroupCommit<NewTask, TaskEntity>;
 
   constructor(
     private readonly database: Database,
@@ -59,11 +68,13 @@ export class TaskCreator {
     private readonly files: FilesService,
     private readonly limits: TenantLimitsService,
   ) {
-    this.batcher = new CreateBatcher((items) =>
-      this.database.transaction(async (tx) => {
-        const rows = await this.insertMany(tx, items);
-        return rows.map((row) => row ?? failed('a task of the batch was not inserted'));
-      }),
+    this.batcher = new GroupCommit(
+      (items) =>
+        this.database.transaction(async (tx) => {
+          const rows = await this.insertMany(tx, items);
+          return rows.map((row) => row ?? failed('a task of the batch was not inserted'));
+        }),
+      CREATE_BATCHES,
     );
   }
 
