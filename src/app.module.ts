@@ -2,20 +2,16 @@ import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { APP_FILTER, RouterModule } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { AppConfig } from './config/app-config.js';
-import { ConfigModule } from './config/config.module.js';
-import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { FilesApiModule } from './files/files.module.js';
 import { GatewayModule } from './gateway/gateway.module.js';
 import { JobsAdminModule } from './jobs/admin.module.js';
-import { JobsModule } from './jobs/jobs.module.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
-import { LoggingModule } from './logging/logging.module.js';
-import { MetricsModule } from './metrics/metrics.module.js';
-import { TasksApiModule, TasksModule } from './tasks/tasks.module.js';
+import { MetricsApiModule } from './metrics/metrics.module.js';
+import { TasksApiModule } from './tasks/tasks.module.js';
+import { TaskyardModule } from './taskyard.module.js';
 import { TenantLimitsApiModule } from './tenants/tenant-limits.module.js';
-import { WorkerModule } from './worker/worker.module.js';
 
 /** Business routes live under this prefix; health, metrics and docs stay at the root. */
 export const API_PREFIX = 'api/v1';
@@ -39,6 +35,7 @@ export interface AppExtraModules {
 @Module({})
 export class AppModule {
   /**
+   * The standalone service: TaskyardModule (queue, tasks, worker by role) with the HTTP around it.
    * Every role serves health and metrics. The prefix is given through RouterModule rather than
    * setGlobalPrefix so that Nest's 404 handler and the request middleware cover every path.
    */
@@ -51,13 +48,8 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(config),
-        LoggingModule.forRoot(rootLogger),
-        DatabaseModule,
-        MetricsModule,
-        JobsModule,
-        TasksModule,
-        ...(config.runsWorker ? [WorkerModule] : []),
+        TaskyardModule.forConfig(config, rootLogger),
+        MetricsApiModule,
         HealthModule,
         ...(extraModules.providers ?? []),
         ...apiModules,

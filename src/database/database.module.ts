@@ -1,9 +1,9 @@
 import { Global, Injectable, Module, type OnModuleInit } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
 import { ContextLogger, InjectLogger } from '../logging/logger.js';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
-import { Database } from './database.js';
+import { Database, TASKYARD_DATA_SOURCE } from './database.js';
 import { dataSourceOptions } from './data-source-options.js';
 import { runMigrations } from './migrator.js';
 
@@ -12,7 +12,7 @@ import { runMigrations } from './migrator.js';
 export class MigrateOnStartup implements OnModuleInit {
   constructor(
     private readonly config: AppConfig,
-    private readonly dataSource: DataSource,
+    @InjectDataSource(TASKYARD_DATA_SOURCE) private readonly dataSource: DataSource,
     @InjectLogger(MigrateOnStartup.name) private readonly logger: ContextLogger,
   ) {}
 
@@ -30,10 +30,10 @@ export class MigrateOnStartup implements OnModuleInit {
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
+      name: TASKYARD_DATA_SOURCE,
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
         ...dataSourceOptions(config),
-        autoLoadEntities: true,
         retryAttempts: 5,
         retryDelay: 1000,
       }),

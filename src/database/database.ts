@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool, PoolClient, QueryConfig, QueryResult, QueryResultRow } from 'pg';
 import {
   DataSource,
@@ -10,6 +11,12 @@ import {
 import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions.js';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import type { Db } from './db.js';
+
+/**
+ * The name of Taskyard's TypeORM DataSource. Not the default one: a host application that embeds
+ * TaskyardModule keeps `DataSource` (and its own entities) to itself.
+ */
+export const TASKYARD_DATA_SOURCE = 'taskyard';
 
 /**
  * Taskyard's database: the pg pool for hand-written SQL, transactions on it, and TypeORM's manager
@@ -25,7 +32,7 @@ export class Database implements Db {
   /** The schema Taskyard's tables live in. */
   readonly schema: string;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(@InjectDataSource(TASKYARD_DATA_SOURCE) private readonly dataSource: DataSource) {
     this.pool = (dataSource.driver as PostgresDriver).master as Pool;
     this.schema = (dataSource.options as PostgresDataSourceOptions).schema ?? 'public';
   }

@@ -16,6 +16,7 @@ import {
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AppConfig } from '../config/app-config.js';
+import { Database } from '../database/database.js';
 import { WorkerHealthIndicator } from '../worker/worker.health.js';
 import { LivenessDto, ReadinessDto } from './health.dto.js';
 import { StorageHealthIndicator } from './storage.health.js';
@@ -30,6 +31,7 @@ export class HealthController {
     private readonly storage: StorageHealthIndicator,
     private readonly memory: MemoryHealthIndicator,
     private readonly config: AppConfig,
+    private readonly db: Database,
     /** Present in worker processes (ROLE worker or all). */
     @Optional() private readonly worker?: WorkerHealthIndicator,
   ) {}
@@ -59,7 +61,11 @@ export class HealthController {
     try {
       return toReadiness(
         await this.health.check([
-          () => this.database.pingCheck('database', { timeout: health.checkTimeoutMs }),
+          () =>
+            this.database.pingCheck('database', {
+              connection: this.db.manager.dataSource,
+              timeout: health.checkTimeoutMs,
+            }),
           () => this.storage.check('storage'),
           () => this.memory.checkHeap('heap', health.maxHeapBytes),
           ...(worker ? [() => worker.check('worker')] : []),

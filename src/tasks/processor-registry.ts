@@ -11,7 +11,11 @@ export interface RegisteredProcessor {
   instance: TaskProcessorHandler;
 }
 
-/** Every @TaskProcessor provider, by task type; found on first use, after the providers exist. */
+/**
+ * Every @TaskProcessor provider of the application, whichever module provides it (Taskyard's, or a
+ * host application's), by task type. Found on first use, after the providers exist: TaskRunner
+ * asks at start-up, so two processors for one type, or one that cannot run, stop the start-up.
+ */
 @Injectable()
 export class ProcessorRegistry {
   private processors?: Map<string, RegisteredProcessor>;
@@ -32,22 +36,36 @@ export class ProcessorRegistry {
 
   private load(): Map<string, RegisteredProcessor> {
     if (this.processors) return this.processors;
-    const found = new Map<string, RegisteredProcessor>();
+    const found = new Map<string, RegisteredProcessor & { where: string }>();
     for (const wrapper of this.discovery.getProviders()) {
       const meta = wrapper.metatype
         ? (Reflect.getMetadata(TASK_PROCESSOR_METADATA, wrapper.metatype) as
             TaskProcessorMetadata | undefined)
         : undefined;
-      if (!meta || !wrapper.instance) continue;
-      const existing = found.get(meta.type);
-      if (existing) {
+      if (!meta) continue;
+      const where = `${wrapper.name} (in ${wrapper.host?.name ?? 'an unknown module'})`;
+      const instance = wrapper.isDependencyTreeStatic() ? wrapper.instance : undefined;
+      if (!isProcessor(instance)) {
         throw new Error(
-          `Task type "${meta.type}" has two processors: ${existing.instance.constructor.name} and ${wrapper.metatype?.name}`,
+          `${where} processes task type "${meta.type}" but is not a singleton provider with a process() method`,
         );
       }
-      found.set(meta.type, { meta, instance: wrapper.instance as TaskProcessorHandler });
+      const existing = found.get(meta.type);
+      if (existing) {
+        const both = [existing.where, where].sort().join(' and ');
+        throw new Error(`Task type "${meta.type}" has two processors: ${both}`);
+      }
+      found.set(meta.type, { meta, instance, where });
     }
     this.processors = found;
     return found;
   }
+}
+
+function isProcessor(instance: unknown): instance is TaskProcessorHandler {
+  return (
+    typeof instance === 'object' &&
+    instance !== null &&
+    typeof (instance as Partial<TaskProcessorHandler>).process === 'function'
+  );
 }

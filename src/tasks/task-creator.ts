@@ -79,16 +79,17 @@ export class TaskCreator {
   }
 
   /**
-   * POST /tasks in either form. `read` gives the request's spec (and upload); it is called after
-   * the tenant's queued-tasks check, so that a full tenant does not upload a file for nothing.
+   * POST /tasks in either form, or a host application's create. `input` may be a function giving
+   * the request's spec (and upload): it is called after the tenant's queued-tasks check, so that a
+   * full tenant does not upload a file for nothing.
    */
   async create(
     caller: Caller,
-    read: () => Promise<TaskInput>,
+    input: TaskInput | (() => Promise<TaskInput>),
     idempotencyKey?: string,
   ): Promise<CreatedTask> {
     await this.limits.checkQueuedTasks(caller.tenant);
-    const { spec, upload } = await read();
+    const { spec, upload } = typeof input === 'function' ? await input() : input;
     let task: NewTask;
     try {
       task = await this.prepare(caller, spec, upload);

@@ -2,12 +2,7 @@ import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { FilesModule } from '../files/files.module.js';
 import { TenantLimitsModule } from '../tenants/tenant-limits.module.js';
-import { BatchProcessor } from './processors/batch.processor.js';
 import { ImportRowsService } from './import-rows.service.js';
-import { CsvImportProcessor } from './processors/csv-import.processor.js';
-import { EchoProcessor } from './processors/echo.processor.js';
-import { SleepProcessor } from './processors/sleep.processor.js';
-import { TextAnalyzeProcessor } from './processors/text-analyze.processor.js';
 import { ProcessorRegistry } from './processor-registry.js';
 import { TaskCreator } from './task-creator.js';
 import { TaskEventsListener } from './task-events.listener.js';
@@ -16,15 +11,10 @@ import { TasksController } from './tasks.controller.js';
 import { TasksRepository } from './tasks.repository.js';
 import { TasksService } from './tasks.service.js';
 
-const BUILT_IN_PROCESSORS = [
-  EchoProcessor,
-  SleepProcessor,
-  TextAnalyzeProcessor,
-  CsvImportProcessor,
-  BatchProcessor,
-];
-
-/** Tasks on every role: the worker runs their processors, the API serves them. */
+/**
+ * Tasks on every role: the worker runs their processors, the API serves them. Processors are
+ * providers of any module (BuiltInProcessorsModule, a host application's own), found by discovery.
+ */
 @Module({
   imports: [DiscoveryModule, FilesModule, TenantLimitsModule],
   providers: [
@@ -34,7 +24,6 @@ const BUILT_IN_PROCESSORS = [
     ProcessorRegistry,
     TaskRunner,
     TaskEventsListener,
-    ...BUILT_IN_PROCESSORS,
   ],
   exports: [TasksService, TaskCreator, TasksRepository, TaskEventsListener, ProcessorRegistry],
 })
