@@ -15,6 +15,7 @@ import {
   TasksService,
 } from '../../src/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { BillingService } from '../support/host-app/billing.module.js';
 import {
   HostAppModule,
   ScopedProcessorModule,
@@ -34,7 +35,7 @@ describe('TaskyardModule inside a host NestJS application', () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'taskyard-host-'));
     await database.query(INVOICES_TABLE);
     await database.query(
-      `INSERT INTO host_invoices (customer, amount_cents) VALUES ('c1', 1250), ('c1', 750), ('c2', 99)`,
+      `INSERT INTO public.host_invoices (customer, amount_cents) VALUES ('c1', 1250), ('c1', 750), ('c2', 99)`,
     );
   });
   afterAll(async () => {
@@ -57,9 +58,7 @@ describe('TaskyardModule inside a host NestJS application', () => {
     afterAll(() => host.close());
 
     it('runs a task of the host type through the host processor to succeeded, with its events', async () => {
-      const { task } = await host
-        .get(TaskCreator)
-        .create(ACME, { spec: { type: 'billing.invoice-total', payload: { customer: 'c1' } } });
+      const { task } = await host.get(BillingService).requestTotal(ACME, 'c1');
       const tasks = host.get(TasksService);
       const done = await waitFor('the host task to finish', async () => {
         const row = await tasks.find(ACME, task.id);

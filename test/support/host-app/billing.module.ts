@@ -3,7 +3,10 @@ import { InjectRepository, TypeOrmModule } from '@nestjs/typeorm';
 import { IsString } from 'class-validator';
 import type { Repository } from 'typeorm';
 import {
+  type Caller,
+  type CreatedTask,
   JobHandler,
+  TaskCreator,
   TaskProcessor,
   type TaskContext,
   type TaskProcessorHandler,
@@ -40,8 +43,20 @@ export class BillingJobs {
   }
 }
 
+/** A service of the host's that creates Taskyard tasks: TaskCreator is injected like any provider. */
+@Injectable()
+export class BillingService {
+  constructor(private readonly creator: TaskCreator) {}
+
+  requestTotal(caller: Caller, customer: string): Promise<CreatedTask> {
+    return this.creator.create(caller, {
+      spec: { type: 'billing.invoice-total', payload: { customer } },
+    });
+  }
+}
+
 @Module({
   imports: [TypeOrmModule.forFeature([Invoice])],
-  providers: [InvoiceTotalProcessor, BillingJobs],
+  providers: [InvoiceTotalProcessor, BillingJobs, BillingService],
 })
 export class BillingModule {}

@@ -15,7 +15,7 @@ export class Invoice {
 
 /** The host's own migration: its tables are not Taskyard's business. */
 export const INVOICES_TABLE = `
-CREATE TABLE host_invoices (
+CREATE TABLE public.host_invoices (
   id           serial PRIMARY KEY,
   customer     text NOT NULL,
   amount_cents integer NOT NULL
