@@ -41,7 +41,7 @@ export async function createApp(
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalInterceptors(new StorableInputInterceptor());
   if (config.runsApi) {
-    app.useWebSocketAdapter(new PostgresIoAdapter(app, config.database.url ?? '', rootLogger));
+    app.useWebSocketAdapter(new PostgresIoAdapter(app, config.database, rootLogger));
   }
   if (config.docsEnabled && config.runsApi) mountOpenApi(app);
   return app;

@@ -58,7 +58,7 @@ export async function taskyardSource(service: WsService): Promise<FeedSource> {
       await client.connect();
       try {
         const { rows } = await client.query<{ task_id: string; events: string }>(
-          `SELECT task_id, count(*) AS events FROM task_events
+          `SELECT task_id, count(*) AS events FROM taskyard.task_events
             WHERE kind <> 'created' GROUP BY task_id`,
         );
         return new Map(rows.map((row) => [row.task_id, Number(row.events)]));

@@ -17,6 +17,8 @@ export class AppConfig {
     readonly poolSize: number;
     readonly connectTimeoutMs: number;
     readonly runMigrations: boolean;
+    /** Where Taskyard's tables, types and functions live (the search_path of its connections). */
+    readonly schema: string;
   };
   readonly health: {
     readonly minFreeDiskBytes: number;
@@ -99,6 +101,7 @@ export class AppConfig {
       poolSize: env.DATABASE_POOL_SIZE,
       connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
       runMigrations: env.MIGRATIONS_RUN,
+      schema: env.DATABASE_SCHEMA,
     };
     this.health = {
       minFreeDiskBytes: env.HEALTH_MIN_FREE_DISK_MB * 1024 * 1024,

@@ -18,6 +18,9 @@ export type Role = (typeof ROLES)[number];
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** A schema name that needs no quoting: lower case, at most PostgreSQL's 63 bytes. */
+export const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
 /** Reads the raw string: implicit conversion would already have made "false" true. */
 const toBoolean = ({ obj, key }: { obj: Record<string, unknown>; key: string }): unknown => {
   const value = obj[key];
@@ -61,6 +64,11 @@ export class Environment {
   @Transform(toBoolean)
   @IsBoolean()
   MIGRATIONS_RUN: boolean = true;
+
+  @Matches(SCHEMA_NAME, {
+    message: 'must be a lower-case PostgreSQL name (letters, digits, _; 63 at most)',
+  })
+  DATABASE_SCHEMA: string = 'taskyard';
 
   @IsString()
   DATA_DIR: string = './.data';

@@ -1,14 +1,17 @@
 import type { DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
+import { pgConnectionSettings } from './connection-options.js';
 import { ENTITIES } from './entities.js';
 
 /** TypeORM on `pg`, schema owned by the SQL files in migrations/ (never synchronize). */
 export function dataSourceOptions(config: AppConfig): DataSourceOptions {
-  const { url, poolSize, connectTimeoutMs } = config.database;
-  if (!url) throw new Error('The database URL is not known yet: start the embedded server first');
+  const { poolSize, connectTimeoutMs } = config.database;
+  const { connectionString, options } = pgConnectionSettings(config.database);
   return {
     type: 'postgres',
-    url,
+    url: connectionString,
+    // Where TypeORM's schema tools look; queries stay unqualified (it is the search_path).
+    schema: config.database.schema,
     synchronize: false,
     migrationsRun: false,
     entities: ENTITIES,
@@ -16,10 +19,6 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
     poolSize,
     connectTimeoutMS: connectTimeoutMs,
     applicationName: `taskyard-${config.role}`,
-    extra: {
-      // Short OLTP statements only: the claim query's cost estimate can pass jit_above_cost, and
-      // JIT compilation then adds ~30 ms to a statement that runs in ~2 ms.
-      options: '-c jit=off',
-    },
+    extra: { options },
   };
 }

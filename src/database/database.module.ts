@@ -18,7 +18,7 @@ export class MigrateOnStartup implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     if (!this.config.database.runMigrations) return;
-    const applied = await runMigrations(this.dataSource);
+    const applied = await runMigrations(this.dataSource, this.config.database.schema);
     if (applied.length > 0) {
       this.logger.info({ migrations: applied.map((m) => m.version) }, 'migrations applied');
     }

@@ -28,7 +28,7 @@ async function run(): Promise<void> {
   const dataSource = new DataSource(dataSourceOptions(config));
   try {
     await dataSource.initialize();
-    const applied = await runMigrations(dataSource);
+    const applied = await runMigrations(dataSource, config.database.schema);
     logger.info(
       { applied: applied.map((m) => `${m.version}_${m.name}`) },
       `${applied.length} migration(s) applied`,

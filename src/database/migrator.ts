@@ -4,6 +4,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DataSource, QueryRunner } from 'typeorm';
+import { SCHEMA_NAME } from '../config/environment.js';
+import { moveFromPublic } from './public-layout.js';
 
 /**
  * The project's migrations/ folder: beside the nearest package.json above this file, so that it is
@@ -53,20 +55,25 @@ export async function readMigrations(dir: string): Promise<Migration[]> {
 }
 
 /**
- * Applies the SQL files of migrations/ in version order, each in its own transaction, and records
- * them in `schema_migrations`. An applied file that has since been edited stops the run: migrations
- * are append-only once they have shipped.
+ * Applies the SQL files of migrations/ in version order, each in its own transaction, in `schema`
+ * (made if missing; an older installation's tables move there from public first), and records
+ * them in its `schema_migrations`. An applied file that has since been edited stops the run:
+ * migrations are append-only once they have shipped.
  */
 export async function runMigrations(
   dataSource: DataSource,
+  schema: string,
   dir = MIGRATIONS_DIR,
 ): Promise<Migration[]> {
+  if (!SCHEMA_NAME.test(schema)) throw new Error(`"${schema}" is not a valid schema name`);
   const migrations = await readMigrations(dir);
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
     // Session-level lock: processes starting together wait here rather than race on DDL.
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
+    await enterSchema(runner, schema);
+    await moveFromPublic(runner, schema, migrations);
     await runner.query(`
       CREATE TABLE IF NOT EXISTS schema_migrations (
         version    integer PRIMARY KEY,
@@ -88,9 +95,23 @@ export async function runMigrations(
     for (const migration of pending) await apply(runner, migration);
     return pending;
   } finally {
+    await runner.query('RESET search_path').catch(() => undefined);
     await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]).catch(() => undefined);
     await runner.release();
   }
+}
+
+/**
+ * Makes the schema if it is missing (asking first: CREATE SCHEMA IF NOT EXISTS needs the right to
+ * create one even when it exists) and puts this session in it, whatever the connection's own
+ * search_path: the files' unqualified names then land there.
+ */
+async function enterSchema(runner: QueryRunner, schema: string): Promise<void> {
+  const [found] = (await runner.query('SELECT to_regnamespace($1) IS NOT NULL AS found', [
+    schema,
+  ])) as { found: boolean }[];
+  if (!found?.found) await runner.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+  await runner.query(`SELECT set_config('search_path', $1, false)`, [`"${schema}"`]);
 }
 
 async function appliedChecksums(runner: QueryRunner): Promise<Map<number, string>> {

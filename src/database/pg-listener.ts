@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import type { Logger } from 'pino';
+import { type ConnectionTarget, pgConnectionSettings } from './connection-options.js';
 
 export interface ListenerEvents {
   onNotification(payload: string): void;
@@ -22,7 +23,7 @@ export class PgListener {
   connected = false;
 
   constructor(
-    private readonly url: string,
+    private readonly database: ConnectionTarget,
     private readonly channel: string,
     private readonly events: ListenerEvents,
     private readonly logger: Logger,
@@ -43,7 +44,7 @@ export class PgListener {
 
   private async connect(): Promise<void> {
     const client = new Client({
-      connectionString: this.url,
+      ...pgConnectionSettings(this.database),
       application_name: `taskyard-listener-${this.channel}`,
       keepAlive: true,
     });

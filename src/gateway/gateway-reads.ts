@@ -5,6 +5,7 @@ import {
 } from '@nestjs/common';
 import { Pool } from 'pg';
 import { AppConfig } from '../config/app-config.js';
+import { pgConnectionSettings } from '../database/connection-options.js';
 import { prepared } from '../database/db.js';
 import { ProblemException } from '../http/problem.js';
 import { ContextLogger, InjectLogger } from '../logging/logger.js';
@@ -106,11 +107,10 @@ export class GatewayReads implements OnApplicationBootstrap, OnApplicationShutdo
   ) {
     this.maxQueued = config.gateway.readQueue;
     this.pool = new Pool({
-      connectionString: config.database.url,
+      ...pgConnectionSettings(config.database),
       max: config.gateway.databasePoolSize,
       connectionTimeoutMillis: config.database.connectTimeoutMs,
       application_name: 'taskyard-gateway',
-      options: '-c jit=off',
     });
     this.pool.on('error', (error) =>
       this.logger.warn({ err: error }, 'gateway: idle connection lost'),

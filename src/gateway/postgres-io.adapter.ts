@@ -4,6 +4,7 @@ import { createAdapter } from '@socket.io/postgres-adapter';
 import { Pool, type PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import type { Server, ServerOptions } from 'socket.io';
+import { type ConnectionTarget, pgConnectionSettings } from '../database/connection-options.js';
 
 /**
  * Socket.IO with @socket.io/postgres-adapter: broadcasts and room operations reach the clients of
@@ -21,12 +22,12 @@ export class PostgresIoAdapter extends IoAdapter {
 
   constructor(
     app: INestApplicationContext,
-    databaseUrl: string,
+    database: ConnectionTarget,
     private readonly log: Logger,
   ) {
     super(app);
     this.pool = new Pool({
-      connectionString: databaseUrl,
+      ...pgConnectionSettings(database),
       max: 3,
       application_name: 'taskyard-socket.io',
     });

@@ -91,8 +91,8 @@ function specProblem(spec: JobSpec): string | undefined {
  * Inserts the jobs and returns one job per input, in order: the new job, or for an input whose
  * idempotency key was taken, the job that holds it.
  */
-export async function insertPrepared(db: Db, jobs: PreparedJob[]): Promise<Job[]> {
-  const inserted = await insertJobs(db, `[${jobs.map((j) => j.json).join(',')}]`);
+export async function insertPrepared(db: Db, schema: string, jobs: PreparedJob[]): Promise<Job[]> {
+  const inserted = await insertJobs(db, schema, `[${jobs.map((j) => j.json).join(',')}]`);
   // RETURNING gives inserted rows in input order; an input whose key was taken has none.
   const results: (Job | undefined)[] = [];
   const byKey = new Map<string, Job>();
@@ -115,7 +115,7 @@ export async function insertPrepared(db: Db, jobs: PreparedJob[]): Promise<Job[]
       taken.add(row.idempotency_key);
   }
   if (taken.size > 0) {
-    for (const existing of await selectByIdempotencyKeys(db, [...taken])) {
+    for (const existing of await selectByIdempotencyKeys(db, schema, [...taken])) {
       byKey.set(existing.idempotency_key ?? '', toJob(existing));
     }
   }

@@ -24,6 +24,8 @@ export class JobsService {
   private readonly db: Db;
   /** Single enqueues made together share one INSERT, and so one commit and one NOTIFY. */
   private readonly batcher: GroupCommit<PreparedJob, Job>;
+  /** Names the tables in the statements that may run in a caller's transaction. */
+  private readonly schema: string;
 
   constructor(
     database: Database,
@@ -32,7 +34,8 @@ export class JobsService {
     private readonly metrics: JobsMetrics,
   ) {
     this.db = database.pool;
-    this.batcher = new GroupCommit((jobs) => insertPrepared(this.db, jobs), {
+    this.schema = database.schema;
+    this.batcher = new GroupCommit((jobs) => insertPrepared(this.db, this.schema, jobs), {
       maxBatch: 1000,
       failedBatch: 'fail-all',
     });
@@ -42,7 +45,9 @@ export class JobsService {
   async enqueue(spec: JobSpec, options: EnqueueOptions = {}): Promise<Job> {
     const prepared = prepareJob(spec, this.defaultMaxAttempts(spec.type));
     const tx = await transactionOf(options);
-    const job = tx ? (await insertPrepared(tx, [prepared]))[0] : await this.batcher.add(prepared);
+    const job = tx
+      ? (await insertPrepared(tx, this.schema, [prepared]))[0]
+      : await this.batcher.add(prepared);
     this.metrics.enqueued.inc({ queue: job.queue, type: job.type });
     return job;
   }
@@ -51,7 +56,11 @@ export class JobsService {
   async enqueueMany(specs: JobSpec[], options: EnqueueOptions = {}): Promise<Job[]> {
     if (specs.length === 0) return [];
     const prepared = specs.map((spec) => prepareJob(spec, this.defaultMaxAttempts(spec.type)));
-    const jobs = await insertPrepared((await transactionOf(options)) ?? this.db, prepared);
+    const jobs = await insertPrepared(
+      (await transactionOf(options)) ?? this.db,
+      this.schema,
+      prepared,
+    );
     const counts = new Map<string, { queue: string; type: string; n: number }>();
     for (const job of jobs) {
       const key = `${job.queue}\u0000${job.type}`;
@@ -75,7 +84,7 @@ export class JobsService {
 
   /** A queued job ends `cancelled` now; a running one is signalled and ends `cancelled` when its handler stops. */
   async cancel(id: string): Promise<Job | undefined> {
-    const row = isJobId(id) ? (await cancelJobs(this.db, [id]))[0] : undefined;
+    const row = isJobId(id) ? (await cancelJobs(this.db, this.schema, [id]))[0] : undefined;
     return row ? toJob(row) : this.get(id);
   }
 
@@ -83,7 +92,9 @@ export class JobsService {
   async cancelMany(ids: string[], options: EnqueueOptions = {}): Promise<Job[]> {
     const valid = ids.filter(isJobId);
     if (valid.length === 0) return [];
-    return (await cancelJobs((await transactionOf(options)) ?? this.db, valid)).map(toJob);
+    return (await cancelJobs((await transactionOf(options)) ?? this.db, this.schema, valid)).map(
+      toJob,
+    );
   }
 
   /** Queues a failed or cancelled job again with fresh attempts; undefined if it is neither. */

@@ -34,7 +34,7 @@ export class TaskEventsListener implements OnApplicationBootstrap, OnApplication
     // Only API processes answer long polls.
     if (!this.config.runsApi) return;
     this.listener = new PgListener(
-      this.config.database.url ?? '',
+      this.config.database,
       TASK_EVENTS_CHANNEL,
       {
         onNotification: (payload) => this.dispatch(payload),

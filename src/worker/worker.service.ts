@@ -18,6 +18,7 @@ import { JobsMetrics } from '../jobs/jobs.metrics.js';
 import { claimJobs } from '../jobs/sql/claim.sql.js';
 import type { Outcome } from '../jobs/sql/finish.sql.js';
 import { AttemptRunner } from './attempt-runner.js';
+import { type ConnectionTarget, pgConnectionSettings } from '../database/connection-options.js';
 import { PgListener } from '../database/pg-listener.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { OutcomeWriter } from './outcome-writer.js';
@@ -61,7 +62,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     @InjectLogger('Worker') private readonly logger: ContextLogger,
   ) {
     this.db = database.pool;
-    this.claims = claimPool(config.database.url ?? '');
+    this.claims = claimPool(config.database);
     this.claims.on('error', (error) => this.logger.warn({ err: error }, 'claim connection lost'));
     const { leaseMs } = config.jobs;
     this.outcomes = new OutcomeWriter(this.db, logger.logger, leaseMs, () => this.fill());
@@ -88,7 +89,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
 
   async onApplicationBootstrap(): Promise<void> {
     this.listener = new PgListener(
-      this.config.database.url ?? '',
+      this.config.database,
       JOBS_CHANNEL,
       {
         onNotification: (payload) => this.dispatch(payload),
@@ -236,11 +237,10 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
  * at-least-once execution already allows. Enqueues and outcomes go through the main pool and wait
  * for the flush as usual.
  */
-function claimPool(url: string): Pool {
+function claimPool(database: ConnectionTarget): Pool {
   return new Pool({
-    connectionString: url,
+    ...pgConnectionSettings(database, { synchronous_commit: 'off' }),
     max: MAX_CLAIMS_IN_FLIGHT + 1,
     application_name: 'taskyard-claims',
-    options: '-c jit=off -c synchronous_commit=off',
   });
 }

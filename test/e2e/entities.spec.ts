@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { ENTITIES } from '../../src/database/entities.js';
 import { entityColumns } from '../../src/database/entity-columns.js';
 import { runMigrations } from '../../src/database/migrator.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { createTestDatabase, TEST_SCHEMA, type TestDatabase } from '../support/database.js';
 
 /**
  * What TypeORM would change is all it cannot know: task_events.xid is xid8, a type TypeORM does
@@ -21,7 +21,7 @@ describe('TypeORM entities', () => {
     database = await createTestDatabase();
     dataSource = new DataSource({ type: 'postgres', url: database.url, entities: ENTITIES });
     await dataSource.initialize();
-    await runMigrations(dataSource);
+    await runMigrations(dataSource, TEST_SCHEMA);
   });
   afterAll(async () => {
     await dataSource?.destroy();

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS_DIR, runMigrations } from '../../src/database/migrator.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { createTestDatabase, TEST_SCHEMA, type TestDatabase } from '../support/database.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/migrations', import.meta.url));
 
@@ -29,9 +29,9 @@ describe('SQL migrations', () => {
 
   it('applies pending files in order, once, and records them', async () => {
     const db = await connect();
-    const first = await runMigrations(db, path.join(FIXTURES, 'good'));
+    const first = await runMigrations(db, TEST_SCHEMA, path.join(FIXTURES, 'good'));
     expect(first.map((m) => m.name)).toEqual(['create_widgets', 'widget_colour']);
-    const second = await runMigrations(db, path.join(FIXTURES, 'good'));
+    const second = await runMigrations(db, TEST_SCHEMA, path.join(FIXTURES, 'good'));
     expect(second).toEqual([]);
 
     expect(await db.query('SELECT name, colour FROM widgets')).toEqual([
@@ -47,7 +47,7 @@ describe('SQL migrations', () => {
   it('applies each file exactly once when several processes start together', async () => {
     const connections = await Promise.all([connect(), connect(), connect()]);
     const results = await Promise.all(
-      connections.map((db) => runMigrations(db, path.join(FIXTURES, 'good'))),
+      connections.map((db) => runMigrations(db, TEST_SCHEMA, path.join(FIXTURES, 'good'))),
     );
     expect(results.map((applied) => applied.length).sort((a, b) => a - b)).toEqual([0, 0, 2]);
     expect(await connections[0].query('SELECT count(*)::int AS n FROM widgets')).toEqual([
@@ -57,7 +57,7 @@ describe('SQL migrations', () => {
 
   it('rolls a failing file back whole and records nothing for it', async () => {
     const db = await connect();
-    await expect(runMigrations(db, path.join(FIXTURES, 'broken'))).rejects.toThrow(
+    await expect(runMigrations(db, TEST_SCHEMA, path.join(FIXTURES, 'broken'))).rejects.toThrow(
       /Migration 0002_half_done failed: relation "no_such_table" does not exist/,
     );
     const tables = await db.query(
@@ -71,9 +71,9 @@ describe('SQL migrations', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'taskyard-migrations-'));
     await cp(path.join(FIXTURES, 'good'), dir, { recursive: true });
     const db = await connect();
-    await runMigrations(db, dir);
+    await runMigrations(db, TEST_SCHEMA, dir);
     await writeFile(path.join(dir, '0001_create_widgets.sql'), 'CREATE TABLE widgets (id int);');
-    await expect(runMigrations(db, dir)).rejects.toThrow(
+    await expect(runMigrations(db, TEST_SCHEMA, dir)).rejects.toThrow(
       /0001_create_widgets was changed after it was applied/,
     );
   });
@@ -81,14 +81,14 @@ describe('SQL migrations', () => {
   it('refuses badly named files', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'taskyard-migrations-'));
     await writeFile(path.join(dir, '1-widgets.sql'), 'SELECT 1;');
-    await expect(runMigrations(await connect(), dir)).rejects.toThrow(
+    await expect(runMigrations(await connect(), TEST_SCHEMA, dir)).rejects.toThrow(
       /not of the form 0001_snake_case\.sql/,
     );
   });
 
   it("applies the repository's own migrations cleanly", async () => {
     const db = await connect();
-    await runMigrations(db, MIGRATIONS_DIR);
-    expect(await runMigrations(db, MIGRATIONS_DIR)).toEqual([]);
+    await runMigrations(db, TEST_SCHEMA, MIGRATIONS_DIR);
+    expect(await runMigrations(db, TEST_SCHEMA, MIGRATIONS_DIR)).toEqual([]);
   });
 });

@@ -11,10 +11,23 @@ export function adminUrl(): string {
   return url;
 }
 
+/** The schema of Taskyard's tables in test databases (DATABASE_SCHEMA's default). */
+export const TEST_SCHEMA = 'taskyard';
+
 export function urlForDatabase(name: string): string {
   const url = new URL(adminUrl());
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+/**
+ * A URL whose connections look in `schema` first, as Taskyard's own do: tests then query its
+ * tables unqualified. The application adds the same search_path by itself.
+ */
+export function withSearchPath(url: string, schema = TEST_SCHEMA): string {
+  const withPath = new URL(url);
+  withPath.searchParams.set('options', `-c search_path=${schema}`);
+  return withPath.toString();
 }
 
 /** Runs one statement on the server's maintenance connection. */
@@ -50,11 +63,16 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, empty database of the test file's own; the application migrates it when it starts. */
+/**
+ * A fresh database of the test file's own, with Taskyard's schema still empty; the application
+ * migrates it when it starts. Its `url` has that schema on the search_path.
+ */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `taskyard_test_${randomBytes(6).toString('hex')}`;
   await adminQuery(`CREATE DATABASE ${name}`);
-  const url = urlForDatabase(name);
+  const url = withSearchPath(urlForDatabase(name));
+  // So that a test's own tables, made before the application starts, are where it looks for them.
+  await queryOnce(url, `CREATE SCHEMA ${TEST_SCHEMA}`);
   return {
     name,
     url,

@@ -1,6 +1,7 @@
 import { Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
 import { AppConfig } from '../../src/config/app-config.js';
+import { pgConnectionSettings } from '../../src/database/connection-options.js';
 import { Database } from '../../src/database/database.js';
 import { JobHandler, type JobContext } from '../../src/jobs/job-handler.decorator.js';
 import { JobsService } from '../../src/jobs/jobs.service.js';
@@ -63,9 +64,8 @@ class QuickJobHandler implements OnApplicationShutdown {
 
   constructor(config: AppConfig) {
     this.pool = new Pool({
-      connectionString: config.database.url,
+      ...pgConnectionSettings(config.database, { synchronous_commit: 'off' }),
       max: 1,
-      options: '-c synchronous_commit=off',
     });
   }
 

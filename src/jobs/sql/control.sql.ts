@@ -1,19 +1,21 @@
 import type { Db } from '../db.js';
 import { JOBS_CHANNEL } from '../db.js';
 import type { JobRow } from '../job.js';
+import { forSchema } from './for-schema.js';
 
 /**
  * A queued job is cancelled at once. A running one is marked and its worker told by NOTIFY; the
  * worker fires the job's AbortSignal and records `cancelled` when the handler stops.
  */
-const CANCEL_JOB = `
-WITH target AS (SELECT id, status FROM jobs WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE),
+const CANCEL_JOB = forSchema(
+  (schema) => `
+WITH target AS (SELECT id, status FROM ${schema}.jobs WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE),
 cancelled AS (
-  UPDATE jobs j SET status = 'cancelled', finished_at = now()
+  UPDATE ${schema}.jobs j SET status = 'cancelled', finished_at = now()
   FROM target t WHERE j.id = t.id AND t.status = 'queued'
   RETURNING j.*
 ), requested AS (
-  UPDATE jobs j SET cancel_requested_at = COALESCE(j.cancel_requested_at, now())
+  UPDATE ${schema}.jobs j SET cancel_requested_at = COALESCE(j.cancel_requested_at, now())
   FROM target t WHERE j.id = t.id AND t.status = 'running'
   RETURNING j.*
 ), notified AS (
@@ -21,7 +23,8 @@ cancelled AS (
 )
 SELECT * FROM cancelled
 UNION ALL
-SELECT * FROM requested WHERE (SELECT count(*) FROM notified) >= 0`;
+SELECT * FROM requested WHERE (SELECT count(*) FROM notified) >= 0`,
+);
 
 const RETRY_JOB = `
 WITH retried AS (
@@ -37,8 +40,8 @@ SELECT * FROM retried WHERE (SELECT count(*) FROM notified) >= 0`;
 const SELECT_JOB = `SELECT * FROM jobs WHERE id = $1`;
 
 /** The jobs that were cancelled or asked to cancel; jobs that had finished are left out. */
-export async function cancelJobs(db: Db, ids: string[]): Promise<JobRow[]> {
-  return (await db.query<JobRow>(CANCEL_JOB, [ids])).rows;
+export async function cancelJobs(db: Db, schema: string, ids: string[]): Promise<JobRow[]> {
+  return (await db.query<JobRow>(CANCEL_JOB(schema), [ids])).rows;
 }
 
 /** Undefined when the job does not exist or is not failed or cancelled. */

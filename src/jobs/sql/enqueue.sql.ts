@@ -1,5 +1,6 @@
 import { type Db, JOBS_CHANNEL, prepared } from '../db.js';
 import type { JobRow } from '../job.js';
+import { forSchema } from './for-schema.js';
 
 /** One row of the enqueue statement's JSON input (snake_case, as the SQL reads it). */
 export interface EnqueueRow {
@@ -23,15 +24,16 @@ export interface EnqueueRow {
  * sent by PostgreSQL when the transaction commits. It answers only what the caller does not know
  * (id and creation time): reading whole rows back costs more than writing them.
  */
-const INSERT_JOBS = prepared(
-  'insert',
-  `
+const INSERT_JOBS = forSchema((schema) =>
+  prepared(
+    'insert',
+    `
 WITH input AS (
   SELECT * FROM json_to_recordset($1::json) AS x(
     queue text, type text, payload jsonb, priority smallint, run_at timestamptz, delay_ms bigint,
     max_attempts integer, timeout_ms integer, idempotency_key text, concurrency_key text, group_key text)
 ), inserted AS (
-  INSERT INTO jobs (queue, type, payload, priority, run_at, max_attempts, timeout_ms,
+  INSERT INTO ${schema}.jobs (queue, type, payload, priority, run_at, max_attempts, timeout_ms,
                     idempotency_key, concurrency_key, group_key)
   SELECT queue, type, COALESCE(payload, '{}'), priority,
          COALESCE(run_at, now() + delay_ms * interval '1 millisecond'),
@@ -44,9 +46,12 @@ WITH input AS (
   FROM (SELECT DISTINCT queue FROM inserted WHERE run_at <= now()) AS due
 )
 SELECT id, idempotency_key, created_at_ms FROM inserted WHERE (SELECT count(*) FROM notified) >= 0`,
+  ),
 );
 
-const SELECT_BY_IDEMPOTENCY_KEYS = `SELECT * FROM jobs WHERE idempotency_key = ANY($1::text[])`;
+const SELECT_BY_IDEMPOTENCY_KEYS = forSchema(
+  (schema) => `SELECT * FROM ${schema}.jobs WHERE idempotency_key = ANY($1::text[])`,
+);
 
 export interface InsertedRow {
   id: string;
@@ -55,10 +60,14 @@ export interface InsertedRow {
 }
 
 /** `rowsJson`: a JSON array of EnqueueRow objects. Rows come back in input order. */
-export async function insertJobs(db: Db, rowsJson: string): Promise<InsertedRow[]> {
-  return (await db.query<InsertedRow>(INSERT_JOBS([rowsJson]))).rows;
+export async function insertJobs(db: Db, schema: string, rowsJson: string): Promise<InsertedRow[]> {
+  return (await db.query<InsertedRow>(INSERT_JOBS(schema)([rowsJson]))).rows;
 }
 
-export async function selectByIdempotencyKeys(db: Db, keys: string[]): Promise<JobRow[]> {
-  return (await db.query<JobRow>(SELECT_BY_IDEMPOTENCY_KEYS, [keys])).rows;
+export async function selectByIdempotencyKeys(
+  db: Db,
+  schema: string,
+  keys: string[],
+): Promise<JobRow[]> {
+  return (await db.query<JobRow>(SELECT_BY_IDEMPOTENCY_KEYS(schema), [keys])).rows;
 }
