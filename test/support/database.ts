@@ -21,12 +21,13 @@ export function urlForDatabase(name: string): string {
 }
 
 /**
- * A URL whose connections look in `schema` first, as Taskyard's own do: tests then query its
- * tables unqualified. The application adds the same search_path by itself.
+ * A URL whose connections look in `schema` first, as Taskyard's own do, then in public (where a
+ * test's host application keeps its tables): tests then query both unqualified. Taskyard's own
+ * connections set their search_path by themselves, to its schema alone.
  */
 export function withSearchPath(url: string, schema = TEST_SCHEMA): string {
   const withPath = new URL(url);
-  withPath.searchParams.set('options', `-c search_path=${schema}`);
+  withPath.searchParams.set('options', `-c search_path=${schema},public`);
   return withPath.toString();
 }
 
