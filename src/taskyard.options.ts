@@ -6,7 +6,7 @@ import { Environment, type Role } from './config/environment.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
 
 /** Settings the options name on their own rather than in `settings`. */
-type NamedSettings = 'DATABASE_URL' | 'ROLE';
+type NamedSettings = 'DATABASE_URL' | 'DATABASE_SCHEMA' | 'ROLE';
 
 /**
  * Every other setting, by the name of its environment variable, with the same default and the same
@@ -22,6 +22,8 @@ export interface TaskyardConnectionOptions {
   database: {
     /** postgres:// URL. The embedded PostgreSQL is the standalone service's: a host gives its own. */
     url: string;
+    /** The PostgreSQL schema of Taskyard's tables (DATABASE_SCHEMA); default `taskyard`. */
+    schema?: string;
   };
   settings?: TaskyardSettings;
 }
@@ -53,6 +55,13 @@ export interface TaskyardModuleAsyncOptions
 
 const SETTING_NAMES = new Set(Object.keys(new Environment()));
 
+/** The settings given as options of their own. */
+const OWN_OPTIONS: Record<string, string> = {
+  DATABASE_URL: 'database.url',
+  DATABASE_SCHEMA: 'database.schema',
+  ROLE: 'role',
+};
+
 /**
  * The settings of an embedded Taskyard, read like the environment (same defaults, same checks, same
  * one-line error naming each bad value). Throws ConfigError.
@@ -61,11 +70,13 @@ export function configFromOptions(
   connection: TaskyardConnectionOptions,
   role: Role = 'all',
 ): AppConfig {
-  const variables: Record<string, string> = { DATABASE_URL: connection.database.url, ROLE: role };
+  const { url, schema } = connection.database;
+  const variables: Record<string, string> = { DATABASE_URL: url, ROLE: role };
+  if (schema !== undefined) variables.DATABASE_SCHEMA = schema;
   for (const [name, value] of Object.entries(connection.settings ?? {})) {
-    if (name in variables) {
+    if (name in OWN_OPTIONS) {
       throw new ConfigError(
-        `Invalid configuration: ${name} is an option of its own, not a setting`,
+        `Invalid configuration: ${name} is the option ${OWN_OPTIONS[name]}, not a setting`,
       );
     }
     if (!SETTING_NAMES.has(name)) {

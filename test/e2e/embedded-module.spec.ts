@@ -14,7 +14,7 @@ import {
   TaskyardModule,
   TasksService,
 } from '../../src/index.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { createTestDatabase, type TestDatabase, urlForDatabase } from '../support/database.js';
 import { BillingService } from '../support/host-app/billing.module.js';
 import {
   HostAppModule,
@@ -24,14 +24,19 @@ import {
 import { Invoice, INVOICES_TABLE } from '../support/host-app/invoice.entity.js';
 import { waitFor } from '../support/wait.js';
 
+/** Not the default schema, to show that the option is obeyed. */
+const SCHEMA = 'billing_taskyard';
 const ACME: Caller = { keyId: 'host-app', tenant: 'acme', role: 'user' };
 
 describe('TaskyardModule inside a host NestJS application', () => {
   let database: TestDatabase;
+  /** The database's plain URL, as a host has it: no search_path of Taskyard's on it. */
+  let url: string;
   let dataDir: string;
 
   beforeAll(async () => {
     database = await createTestDatabase();
+    url = urlForDatabase(database.name);
     dataDir = await mkdtemp(path.join(tmpdir(), 'taskyard-host-'));
     await database.query(INVOICES_TABLE);
     await database.query(
@@ -45,7 +50,7 @@ describe('TaskyardModule inside a host NestJS application', () => {
 
   const startHost = (modules: (typeof SecondEchoModule)[] = []): Promise<INestApplicationContext> =>
     NestFactory.createApplicationContext(
-      HostAppModule.forRoot({ databaseUrl: database.url, dataDir, modules }),
+      HostAppModule.forRoot({ databaseUrl: url, schema: SCHEMA, dataDir, modules }),
       { logger: false, abortOnError: false },
     );
 
@@ -67,7 +72,7 @@ describe('TaskyardModule inside a host NestJS application', () => {
       expect(done.status).toBe('succeeded');
       expect(done.result).toEqual({ invoices: 2, totalCents: 2000 });
       const events = await database.query<{ kind: string; data: unknown }>(
-        'SELECT kind, data FROM task_events WHERE task_id = $1 ORDER BY seq',
+        `SELECT kind, data FROM ${SCHEMA}.task_events WHERE task_id = $1 ORDER BY seq`,
         [task.id],
       );
       const kinds = events.map((event) => event.kind);
@@ -96,6 +101,10 @@ describe('TaskyardModule inside a host NestJS application', () => {
       );
       expect(taskyardDataSource).not.toBe(hostDataSource);
       expect(taskyardDataSource.hasMetadata(Invoice)).toBe(false);
+      const [tables] = await database.query<{ ours: string | null; public: string | null }>(
+        `SELECT to_regclass('${SCHEMA}.tasks')::text AS ours, to_regclass('public.tasks')::text AS public`,
+      );
+      expect(tables).toEqual({ ours: `${SCHEMA}.tasks`, public: null });
     });
 
     it('runs a job of the host type through the host handler', async () => {
@@ -135,12 +144,11 @@ describe('TaskyardModule inside a host NestJS application', () => {
     @Injectable()
     class NotAProcessor {}
     expect(() =>
-      TaskyardModule.forRoot({ database: { url: database.url }, processors: [NotAProcessor] }),
+      TaskyardModule.forRoot({ database: { url }, processors: [NotAProcessor] }),
     ).toThrow('NotAProcessor is listed in processors but has no @TaskProcessor');
   });
 
   it('checks settings as the environment is checked, and refuses unknown ones', () => {
-    const url = database.url;
     expect(() =>
       TaskyardModule.forRoot({ database: { url }, settings: { WORKER_CONCURRENCY: 0 } }),
     ).toThrow(ConfigError);
@@ -155,7 +163,7 @@ describe('TaskyardModule inside a host NestJS application', () => {
   it('takes its settings from a factory of the host with forRootAsync', async () => {
     @Injectable()
     class HostSettings {
-      readonly databaseUrl = database.url;
+      readonly databaseUrl = url;
     }
     @Module({ providers: [HostSettings], exports: [HostSettings] })
     class HostSettingsModule {}
@@ -165,7 +173,7 @@ describe('TaskyardModule inside a host NestJS application', () => {
         imports: [HostSettingsModule],
         inject: [HostSettings],
         useFactory: (settings: HostSettings) => ({
-          database: { url: settings.databaseUrl },
+          database: { url: settings.databaseUrl, schema: SCHEMA },
           settings: { DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
         }),
       }),

@@ -6,6 +6,8 @@ import { Invoice } from './invoice.entity.js';
 
 export interface HostOptions {
   databaseUrl: string;
+  /** Taskyard's schema in the host's database. */
+  schema: string;
   dataDir: string;
   /** Host modules beside BillingModule. */
   modules?: Type[];
@@ -24,7 +26,7 @@ export class HostAppModule {
       imports: [
         TypeOrmModule.forRoot({ type: 'postgres', url: options.databaseUrl, entities: [Invoice] }),
         TaskyardModule.forRoot({
-          database: { url: options.databaseUrl },
+          database: { url: options.databaseUrl, schema: options.schema },
           settings: { DATA_DIR: options.dataDir, LOG_LEVEL: 'silent', WORKER_CONCURRENCY: 4 },
         }),
         BillingModule,
