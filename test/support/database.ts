@@ -27,7 +27,8 @@ export function urlForDatabase(name: string): string {
  */
 export function withSearchPath(url: string, schema = TEST_SCHEMA): string {
   const withPath = new URL(url);
-  withPath.searchParams.set('options', `-c search_path=${schema},public`);
+  // %20 for the space, not searchParams' '+': psql (libpq) reads these URLs too and decodes only %XX.
+  withPath.search = `options=${encodeURIComponent(`-c search_path=${schema},public`)}`;
   return withPath.toString();
 }
 
