@@ -36,15 +36,26 @@ export interface Migration {
   checksum: string;
 }
 
-export async function readMigrations(dir: string): Promise<Migration[]> {
-  const names = (await readdir(dir)).filter((file) => file.endsWith('.sql')).sort();
+/**
+ * migrations/repeatable/: files applied after the numbered ones whenever their checksum changed
+ * (the database functions and triggers), each as a whole, recorded in `schema_repeatables`.
+ */
+const REPEATABLE_DIR = 'repeatable';
+const REPEATABLE_NAME = /^()([a-z0-9_]+)\.sql$/;
+
+export async function readMigrations(dir: string, repeatable = false): Promise<Migration[]> {
+  const files = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
+    if (repeatable && error.code === 'ENOENT') return [];
+    throw error;
+  });
+  const names = files.filter((file) => file.endsWith('.sql')).sort();
   const migrations: Migration[] = [];
   for (const file of names) {
-    const match = FILE_NAME.exec(file);
+    const match = (repeatable ? REPEATABLE_NAME : FILE_NAME).exec(file);
     if (!match)
       throw new Error(`Migration file name ${file} is not of the form 0001_snake_case.sql`);
     const version = Number(match[1]);
-    if (migrations.some((m) => m.version === version)) {
+    if (!repeatable && migrations.some((m) => m.version === version)) {
       throw new Error(`Two migration files have version ${match[1]}`);
     }
     const sql = await readFile(path.join(dir, file), 'utf8');
@@ -93,6 +104,7 @@ export async function runMigrations(
       }
     }
     for (const migration of pending) await apply(runner, migration);
+    await applyRepeatables(runner, await readMigrations(path.join(dir, REPEATABLE_DIR), true));
     return pending;
   } finally {
     await runner.query('RESET search_path').catch(() => undefined);
@@ -123,18 +135,52 @@ async function appliedChecksums(runner: QueryRunner): Promise<Map<number, string
 }
 
 async function apply(runner: QueryRunner, migration: Migration): Promise<void> {
-  await runner.startTransaction();
-  try {
+  await inTransaction(runner, label(migration), async () => {
     await runner.query(migration.sql);
     await runner.query(
       'INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)',
       [migration.version, migration.name, migration.checksum],
     );
+  });
+}
+
+async function inTransaction(
+  runner: QueryRunner,
+  file: string,
+  work: () => Promise<void>,
+): Promise<void> {
+  await runner.startTransaction();
+  try {
+    await work();
     await runner.commitTransaction();
   } catch (error) {
     await runner.rollbackTransaction();
-    throw new Error(`Migration ${label(migration)} failed: ${(error as Error).message}`, {
-      cause: error,
+    throw new Error(`Migration ${file} failed: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+async function applyRepeatables(runner: QueryRunner, files: Migration[]): Promise<void> {
+  if (files.length === 0) return;
+  await runner.query(`
+    CREATE TABLE IF NOT EXISTS schema_repeatables (
+      name       text PRIMARY KEY,
+      checksum   text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`);
+  const rows = (await runner.query('SELECT name, checksum FROM schema_repeatables')) as {
+    name: string;
+    checksum: string;
+  }[];
+  const applied = new Map(rows.map((row) => [row.name, row.checksum]));
+  for (const file of files) {
+    if (applied.get(file.name) === file.checksum) continue;
+    await inTransaction(runner, `repeatable/${file.name}.sql`, async () => {
+      await runner.query(file.sql);
+      await runner.query(
+        `INSERT INTO schema_repeatables (name, checksum) VALUES ($1, $2)
+         ON CONFLICT (name) DO UPDATE SET checksum = EXCLUDED.checksum, applied_at = now()`,
+        [file.name, file.checksum],
+      );
     });
   }
 }

@@ -22,3 +22,10 @@ export class LeaseLostError extends Error {
 export class WorkerShutdownError extends Error {
   override readonly name = 'WorkerShutdownError';
 }
+
+/**
+ * What ended an attempt, as jobs.error_kind records it for the tasks trigger (the column's CHECK
+ * lists the same; test/e2e/shared-constants.spec.ts compares them).
+ */
+export const ERROR_KINDS = ['error', 'timeout', 'cancelled', 'lease-expired'] as const;
+export type ErrorKind = (typeof ERROR_KINDS)[number];

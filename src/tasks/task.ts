@@ -9,6 +9,13 @@ export const FINISHED_STATUSES: readonly TaskStatus[] = ['succeeded', 'failed', 
 /** Task jobs are the job type `task:<task type>`; the tasks trigger follows jobs of that form. */
 export const TASK_JOB_PREFIX = 'task:';
 
+/** A failed or cancelled task's `error`, as task_problem() builds it (migrations/repeatable/). */
+export const TASK_PROBLEMS = {
+  cancelled: { slug: 'task-cancelled', title: 'Task cancelled' },
+  timeout: { slug: 'task-timeout', title: 'Task timed out' },
+  failed: { slug: 'task-failed', title: 'Task failed' },
+} as const;
+
 export interface TaskProgress {
   percent?: number;
   message?: string;

@@ -1,6 +1,8 @@
 import { type BackoffPolicy, retryDelayMs } from '../jobs/backoff.js';
 import {
+  type ErrorKind,
   JobCancelledError,
+  JobTimeoutError,
   LeaseLostError,
   PermanentJobError,
   WorkerShutdownError,
@@ -41,7 +43,7 @@ export function decideOutcome(
   if (error instanceof JobCancelledError) {
     return {
       kind: 'cancelled',
-      outcome: { ...lease, status: 'cancelled', error: describe(error) },
+      outcome: { ...lease, status: 'cancelled', ...describe(error) },
     };
   }
   if (error instanceof WorkerShutdownError) {
@@ -51,25 +53,40 @@ export function decideOutcome(
     };
   }
   if (error instanceof PermanentJobError || job.attempts >= job.maxAttempts) {
-    return { kind: 'failed', outcome: { ...lease, status: 'failed', error: describe(error) } };
+    return { kind: 'failed', outcome: { ...lease, status: 'failed', ...describe(error) } };
   }
   return {
     kind: 'retried',
     outcome: {
       ...lease,
       status: 'queued',
-      error: describe(error),
+      ...describe(error),
       retryInMs: retryDelayMs(job.attempts, backoff),
     },
   };
 }
 
-function describe(error: unknown): string {
+/** An error as the job records it: its text, its kind and what a task shows of it. */
+function describe(error: unknown): Required<Pick<Outcome, 'error' | 'errorKind' | 'errorDetail'>> {
   const raw =
     error instanceof Error ? `${error.name}: ${error.message}` : `thrown: ${String(error)}`;
   // PostgreSQL text cannot hold a NUL character, nor its JSON a lone surrogate.
-  const text = raw.replaceAll('\u0000', '').replace(LONE_SURROGATE, '\uFFFD');
-  return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH)}…` : text;
+  const cleaned = raw.replaceAll('\u0000', '').replace(LONE_SURROGATE, '\uFFFD');
+  const text =
+    cleaned.length > MAX_ERROR_LENGTH ? `${cleaned.slice(0, MAX_ERROR_LENGTH)}…` : cleaned;
+  // A task shows the message after an "…Error" name; any other text whole.
+  const named = error instanceof Error && /^[A-Za-z]*Error$/.test(error.name);
+  return {
+    error: text,
+    errorKind: kindOf(error),
+    errorDetail: named ? text.slice(error.name.length + 2) : text,
+  };
+}
+
+function kindOf(error: unknown): ErrorKind {
+  if (error instanceof JobTimeoutError) return 'timeout';
+  if (error instanceof JobCancelledError) return 'cancelled';
+  return 'error';
 }
 
 /** True, or why the result cannot be stored as JSON. */

@@ -1,4 +1,5 @@
 import { type Db, JOBS_CHANNEL, prepared } from '../db.js';
+import type { ErrorKind } from '../errors.js';
 
 /** How a claimant ends its hold on a job. */
 export interface Outcome {
@@ -6,7 +7,12 @@ export interface Outcome {
   token: string;
   status: 'succeeded' | 'failed' | 'cancelled' | 'queued';
   result?: unknown;
+  /** As last_error keeps it: `<ErrorName>: <message>`, or a sentence. */
   error?: string;
+  /** Unset: `cancelled` for a cancelled job, else `error`. */
+  errorKind?: ErrorKind;
+  /** What a task shows of the error; unset: `error` whole. */
+  errorDetail?: string;
   /** For `queued`: when to run again. */
   retryInMs?: number;
   /** For `queued`: hand the job back without counting the attempt (shutdown). */
@@ -28,11 +34,13 @@ const FINISH_JOBS = prepared(
   `
 WITH outcome AS (
   SELECT id, token, 'succeeded'::job_status AS status, NULL::jsonb AS result, NULL::text AS error,
-         NULL::integer AS retry_in_ms, false AS release
+         NULL::text AS error_kind, NULL::text AS error_detail, NULL::integer AS retry_in_ms,
+         false AS release
   FROM unnest($1::bigint[], $2::bigint[]) AS plain(id, token)
   UNION ALL
   SELECT * FROM json_to_recordset($3::json) AS x(
-    id bigint, token bigint, status job_status, result jsonb, error text, retry_in_ms integer, release boolean)
+    id bigint, token bigint, status job_status, result jsonb, error text, error_kind text,
+    error_detail text, retry_in_ms integer, release boolean)
 ), groups_locked AS (
   -- Leaving \`running\` lowers job_groups.running through a trigger; take those rows' locks first, in
   -- key order like the claim does, so that two writers never wait on each other in a cycle.
@@ -44,6 +52,10 @@ WITH outcome AS (
                   THEN 'cancelled'::job_status ELSE o.status END,
     result = CASE WHEN o.status = 'succeeded' THEN o.result ELSE j.result END,
     last_error = COALESCE(o.error, j.last_error),
+    -- What the tasks trigger reads (migrations/repeatable/functions.sql); kept as a whole with the text.
+    error_kind = CASE WHEN o.error IS NULL THEN j.error_kind ELSE o.error_kind END,
+    error_detail = CASE WHEN o.error IS NULL THEN j.error_detail ELSE o.error_detail END,
+    handed_back = o.release,
     run_at = CASE WHEN o.status = 'queued' THEN now() + COALESCE(o.retry_in_ms, 0) * interval '1 millisecond' ELSE j.run_at END,
     attempts = CASE WHEN o.release THEN j.attempts - 1 ELSE j.attempts END,
     finished_at = CASE WHEN o.status = 'queued' AND j.cancel_requested_at IS NULL THEN NULL ELSE now() END,
@@ -79,6 +91,8 @@ export async function finishJobs(db: Db, outcomes: Outcome[]): Promise<Set<strin
       status: o.status,
       result: o.status === 'succeeded' ? o.result : null,
       error: o.error ?? null,
+      error_kind: o.error === undefined ? null : (o.errorKind ?? defaultKind(o.status)),
+      error_detail: o.error === undefined ? null : (o.errorDetail ?? o.error),
       retry_in_ms: o.retryInMs ?? null,
       release: o.release ?? false,
     });
@@ -90,4 +104,8 @@ export async function finishJobs(db: Db, outcomes: Outcome[]): Promise<Set<strin
     FINISH_JOBS([ids, tokens, JSON.stringify(others), groups]),
   );
   return new Set(result.rows.map((row) => row.id));
+}
+
+function defaultKind(status: Outcome['status']): ErrorKind {
+  return status === 'cancelled' ? 'cancelled' : 'error';
 }

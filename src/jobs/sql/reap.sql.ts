@@ -19,6 +19,9 @@ reaped AS (
       WHEN attempts >= max_attempts THEN 'failed'::job_status
       ELSE 'queued'::job_status END,
     last_error = 'lease expired: worker ' || lease_owner || ' stopped or stalled',
+    error_kind = 'lease-expired',
+    error_detail = 'lease expired: worker ' || lease_owner || ' stopped or stalled',
+    handed_back = false,
     run_at = now(),
     finished_at = CASE WHEN cancel_requested_at IS NOT NULL OR attempts >= max_attempts THEN now() END,
     lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
