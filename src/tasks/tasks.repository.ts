@@ -243,9 +243,9 @@ export class TasksRepository {
     const { rows } = await this.database.query<{ done: boolean }>(
       `WITH target AS (
          SELECT id FROM tasks WHERE id = $1 AND status = 'running' AND awaiting_children FOR UPDATE)
-       SELECT task_finish(id, 'cancelled', NULL, jsonb_build_object(
-         'type', 'urn:taskyard:problem:task-cancelled', 'title', 'Task cancelled',
-         'detail', 'cancelled while it waited for its children')) IS NULL AS done FROM target`,
+       SELECT task_finish(id, 'cancelled', NULL,
+         task_problem('cancelled', NULL, 'cancelled while it waited for its children')) IS NULL AS done
+       FROM target`,
       [id],
     );
     return rows.length === 1;
