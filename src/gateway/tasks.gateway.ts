@@ -1,4 +1,4 @@
-import { type OnApplicationShutdown, UseFilters, UsePipes } from '@nestjs/common';
+import { type OnApplicationShutdown, UseFilters } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -11,7 +11,6 @@ import {
 import type { Namespace, Socket } from 'socket.io';
 import { AppConfig } from '../config/app-config.js';
 import { ProblemException } from '../http/problem.js';
-import { createValidationPipe } from '../http/validation.js';
 import { ContextLogger, InjectLogger } from '../logging/logger.js';
 import { TaskEventsListener } from '../tasks/task-events.listener.js';
 import { TasksService } from '../tasks/tasks.service.js';
@@ -30,13 +29,11 @@ export { TASK_EVENT } from './socket-session.js';
 /**
  * Socket.IO namespace `/tasks`: subscriptions by task or tenant, events from the log then live.
  * SocketAdmission lets connections in (API key, message budget); the feeds read through
- * GatewayReads' own pool. It only emits: payloads are checked by the ValidationPipe, who sees a
+ * GatewayReads' own pool. It only emits: payloads are checked by the app's global ValidationPipe, who sees a
  * task by TasksService, and every refusal is a problem in the ack (ProblemAckFilter), mapped as
  * HTTP maps its errors.
  */
 @WebSocketGateway({ namespace: 'tasks' })
-// The app's global pipe is the same one; this makes the gateway's checks its own.
-@UsePipes(createValidationPipe())
 @UseFilters(ProblemAckFilter)
 export class TasksGateway
   implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnApplicationShutdown
