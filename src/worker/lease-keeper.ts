@@ -16,6 +16,8 @@ export interface LeaseKeeperOptions {
   logger: Logger;
   /** A renewal answered that a held job's cancel was requested. */
   onCancelRequested(jobId: string): void;
+  /** A renewal answered: buffered jobs held back by `leaseHeld` may start now. */
+  onRenewed(): void;
 }
 
 /**
@@ -27,6 +29,7 @@ export class LeaseKeeper {
   /** When each held job's lease was last known to be extended (a conservative lower bound). */
   private readonly leaseSince = new WeakMap<ClaimedJob, number>();
   private timer?: NodeJS.Timeout;
+  private renewing = false;
 
   constructor(
     private readonly slots: WorkerSlots,
@@ -45,6 +48,22 @@ export class LeaseKeeper {
   /** These jobs' leases were taken (or extended) by a statement sent at `sentAt`. */
   claimed(jobs: readonly ClaimedJob[], sentAt: number): void {
     for (const job of jobs) this.leaseSince.set(job, sentAt);
+  }
+
+  /**
+   * Whether this job's lease is surely still this worker's: extended less than a lease ago (less a
+   * tenth, for the clock). A process stalled past its leases (a long GC pause, a stopped VM) must
+   * not start a buffered job that another worker may have reaped and run meanwhile; `renewSoon`
+   * then finds out which leases are still held.
+   */
+  leaseHeld(job: ClaimedJob): boolean {
+    const since = this.leaseSince.get(job) ?? 0;
+    return Date.now() - since < this.options.leaseMs * 0.9;
+  }
+
+  /** Renews now, unless a renewal is under way. */
+  renewSoon(): void {
+    if (!this.renewing) void this.renewAll();
   }
 
   async heartbeat(lease: Lease, abort: AttemptAbort): Promise<void> {
@@ -68,6 +87,7 @@ export class LeaseKeeper {
     const { claims, leaseMs } = this.options;
     const sentAt = Date.now();
     let renewed;
+    this.renewing = true;
     try {
       renewed = await renewLeases(
         claims,
@@ -81,6 +101,8 @@ export class LeaseKeeper {
         if (Date.now() - (this.leaseSince.get(job) ?? 0) >= leaseMs) this.dropLost(job);
       }
       return;
+    } finally {
+      this.renewing = false;
     }
     const alive = new Map(renewed.map((r) => [r.id, r.cancel_requested]));
     for (const job of held) {
@@ -91,6 +113,7 @@ export class LeaseKeeper {
         if (cancelRequested) this.options.onCancelRequested(job.id);
       }
     }
+    this.options.onRenewed();
   }
 
   /** A running job's signal fires; a buffered one is forgotten (its new holder runs it). */

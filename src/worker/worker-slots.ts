@@ -100,9 +100,9 @@ export class WorkerSlots {
 
   /**
    * Takes from the buffer, in claim order, the jobs that may start now (within the concurrency,
-   * their type's and their queue's limit) and counts them as running.
+   * their type's and their queue's limit, and `leaseHeld`) and counts them as running.
    */
-  startable(): RunningJob[] {
+  startable(leaseHeld: (job: ClaimedJob) => boolean = () => true): RunningJob[] {
     const started: RunningJob[] = [];
     const { concurrency, queueConcurrency } = this.limits;
     for (let i = 0; i < this.buffer.length && this.running.size < concurrency;) {
@@ -112,6 +112,7 @@ export class WorkerSlots {
       const queueLimit = queueConcurrency.get(job.queue);
       if (
         !handler ||
+        !leaseHeld(job) ||
         (typeLimit !== undefined && count(this.runningByType, job.type) >= typeLimit) ||
         (queueLimit !== undefined && count(this.runningByQueue, job.queue) >= queueLimit)
       ) {

@@ -73,6 +73,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
       leaseMs,
       logger: logger.logger,
       onCancelRequested: (jobId) => this.cancelLocal(jobId),
+      onRenewed: () => this.startBuffered(),
     });
     this.attempts = new AttemptRunner({
       jobs: config.jobs,
@@ -197,7 +198,14 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
 
   private startBuffered(): void {
     if (this.stopping) return;
-    for (const running of this.slots.startable()) this.run(running);
+    let heldBack = false;
+    const leaseHeld = (job: ClaimedJob): boolean => {
+      const held = this.leases.leaseHeld(job);
+      heldBack ||= !held;
+      return held;
+    };
+    for (const running of this.slots.startable(leaseHeld)) this.run(running);
+    if (heldBack) this.leases.renewSoon();
   }
 
   private run(running: RunningJob): void {

@@ -119,6 +119,53 @@ describe('the queue across worker processes', () => {
     expect((await jobs.get(job.id))?.attempts).toBe(2);
   });
 
+  it('does not start the jobs it had buffered after it was stalled past their lease', async () => {
+    const [stalled, other] = await startWorkers(2, {
+      WORKER_CONCURRENCY: '2',
+      WORKER_PREFETCH: '10',
+    });
+    const enqueued = await jobs.enqueueMany(
+      Array.from({ length: 60 }, (_, i) => ({
+        type: 'test.run',
+        payload: { label: `stall-${i}`, sleepMs: 400 },
+      })),
+    );
+    const pid = stalled?.child.pid ?? 0;
+    await waitFor('the worker to run jobs', async () => (await runs('pid = $1', [pid])).length > 0);
+    stalled?.child.kill('SIGSTOP');
+    const [{ at: stoppedAt } = { at: '' }] = await database.query<{ at: string }>(
+      'SELECT clock_timestamp()::text AS at',
+    );
+    // Its leases (1.5 s) run out; the other worker reaps its jobs and runs them.
+    await waitFor(
+      'its jobs to be reaped',
+      async () => {
+        const [row] = await database.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM jobs WHERE status = 'running' AND lease_owner LIKE $1",
+          [`%:${pid}:%`],
+        );
+        return row?.n === 0;
+      },
+      15_000,
+    );
+    stalled?.child.kill('SIGCONT');
+    await waitFor('all jobs to succeed', () => allSucceeded(enqueued.map((j) => j.id)), 60_000);
+    expect(other).toBeDefined();
+    // Only the jobs it was running when it stopped may have run twice. What it started after it
+    // resumed are jobs it claimed afresh (their latest attempt), never ones it held from before.
+    const twice = await database.query<{ job_id: string }>(
+      `SELECT job_id FROM test_job_runs WHERE label LIKE 'stall-%' GROUP BY job_id HAVING count(*) > 1`,
+    );
+    expect(twice.length).toBeLessThanOrEqual(2);
+    const stale = await database.query<{ job_id: string; attempt: number }>(
+      `SELECT r.job_id, r.attempt FROM test_job_runs r
+       WHERE r.label LIKE 'stall-%' AND r.pid = $1 AND r.started_at > $2::timestamptz
+         AND r.attempt < (SELECT max(attempt) FROM test_job_runs o WHERE o.job_id = r.job_id)`,
+      [pid, stoppedAt],
+    );
+    expect(stale).toEqual([]);
+  }, 90_000);
+
   it('never runs two jobs with one concurrency key at once, across two processes', async () => {
     await startWorkers(2);
     const specs = ['acct-1', 'acct-2'].flatMap((key) =>
@@ -290,7 +337,13 @@ describe('the queue across worker processes', () => {
   });
 
   it('completes 10,000 jobs across two processes exactly once each', async () => {
-    await startWorkers(2, { WORKER_CONCURRENCY: '10', WORKER_PREFETCH: '50' });
+    // A lease long enough that a loaded machine's pauses cannot lapse it: this test is about
+    // claims, not about reaping (the tests above cover that).
+    await startWorkers(2, {
+      WORKER_CONCURRENCY: '10',
+      WORKER_PREFETCH: '50',
+      JOBS_LEASE_MS: '15000',
+    });
     const enqueued = await jobs.enqueueMany(
       Array.from({ length: 10_000 }, (_, i) => ({
         type: 'test.run',

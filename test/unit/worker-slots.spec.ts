@@ -124,6 +124,15 @@ describe('WorkerSlots: which buffered jobs start', () => {
     expect(s.startable().map((r) => r.job.queue)).toEqual(['q', 'r']);
   });
 
+  it('keeps a job whose lease may have lapsed in the buffer until it is known to be held', () => {
+    const s = slots({ concurrency: 5 });
+    const [stale, fresh] = [job(), job()];
+    s.hold([stale, fresh]);
+    expect(s.startable((j) => j !== stale).map((r) => r.job)).toEqual([fresh]);
+    expect(s.heldJobs()).toEqual([fresh, stale]);
+    expect(s.startable().map((r) => r.job)).toEqual([stale]);
+  });
+
   it('gives each started job its handler and its own abort switch', () => {
     const s = slots();
     s.hold([job(), job()]);
