@@ -7,6 +7,8 @@ export class FollowTaskError extends Error {
   constructor(
     message: string,
     readonly problem?: unknown,
+    /** No answer from the service (as opposed to a refusal): another transport may still work. */
+    readonly unreachable = false,
   ) {
     super(message);
     this.name = 'FollowTaskError';
@@ -27,6 +29,8 @@ export interface FeedOptions<Event> {
   onAck?: (ack: SubscribeAck) => void;
   signal?: AbortSignal;
   giveUpAfterMs?: number;
+  /** End at once, unreachable, when the first connection fails (the caller has another way). */
+  failFast?: boolean;
 }
 
 /**
@@ -42,7 +46,8 @@ export class FeedSocket<Event> {
   private wake?: () => void;
   private failure?: FollowTaskError;
   private lastError = 'no answer';
-  private giveUp?: NodeJS.Timeout;
+  private giveUp?: ReturnType<typeof setTimeout>;
+  private connectedOnce = false;
 
   constructor(
     url: string,
@@ -97,6 +102,7 @@ export class FeedSocket<Event> {
   }
 
   private subscribe(): void {
+    this.connectedOnce = true;
     clearTimeout(this.giveUp);
     this.giveUp = undefined;
     this.socket.emitWithAck('subscribe', this.options.subscription()).then(
@@ -120,6 +126,9 @@ export class FeedSocket<Event> {
         ),
       );
     }
+    if (this.options.failFast && !this.connectedOnce) {
+      this.fail(new FollowTaskError(this.unreachableMessage(), undefined, true));
+    }
     this.nudge();
   }
 
@@ -128,10 +137,16 @@ export class FeedSocket<Event> {
     this.giveUp ??= setTimeout(() => {
       this.fail(
         new FollowTaskError(
-          `cannot reach a Taskyard service at ${this.base} (${this.lastError}) for ${giveUpAfterMs / 1000} s`,
+          `${this.unreachableMessage()} for ${giveUpAfterMs / 1000} s`,
+          undefined,
+          true,
         ),
       );
     }, giveUpAfterMs);
+  }
+
+  private unreachableMessage(): string {
+    return `cannot reach a Taskyard service at ${this.base} (${this.lastError})`;
   }
 
   private fail(error: FollowTaskError): void {

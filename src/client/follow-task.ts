@@ -1,26 +1,18 @@
 import { FeedSocket } from './feed-socket.js';
+import type { TaskEvent } from './types.js';
 
 export { FollowTaskError } from './feed-socket.js';
+export type { TaskEvent } from './types.js';
 
-/** One event of a task, as the `/tasks` namespace sends it. */
-export interface TaskEvent {
-  taskId: string;
-  seq: number;
-  kind: string;
-  at: string;
-  data: unknown;
-  /** On a progress event merged for a client that could not keep up: the first seq it stands for. */
-  replaces?: number;
-}
-
-const FINAL_KINDS = new Set(['succeeded', 'failed', 'cancelled']);
+/** The kinds of a task's last event. */
+export const FINAL_KINDS: ReadonlySet<string> = new Set(['succeeded', 'failed', 'cancelled']);
 
 /**
  * Follows one task over Socket.IO: yields its events in seq order, from the first (or after
  * `afterSeq`) until it ends. After a dropped connection it reconnects and resumes after the last
  * seq it yielded, so no event is skipped or repeated. It throws a FollowTaskError when the key is
  * refused, the task is not found, `url` is not a Taskyard service, or the server stays out of reach
- * for `giveUpAfterMs`.
+ * for `giveUpAfterMs` (with `failFast`, as soon as the first connection fails).
  *
  *     for await (const event of followTask('http://localhost:3000', key, taskId)) { … }
  */
@@ -28,7 +20,12 @@ export async function* followTask(
   url: string,
   apiKey: string,
   taskId: string,
-  options: { afterSeq?: number; signal?: AbortSignal; giveUpAfterMs?: number } = {},
+  options: {
+    afterSeq?: number;
+    signal?: AbortSignal;
+    giveUpAfterMs?: number;
+    failFast?: boolean;
+  } = {},
 ): AsyncGenerator<TaskEvent> {
   let lastSeq = options.afterSeq ?? 0;
   const feed = new FeedSocket<TaskEvent>(url, apiKey, {

@@ -1,10 +1,7 @@
 import { FeedSocket } from './feed-socket.js';
-import type { TaskEvent } from './follow-task.js';
+import type { TenantEvent } from './types.js';
 
-/** An event of the tenant stream: a task event and the position to resume from after it. */
-export interface TenantEvent extends TaskEvent {
-  position: string;
-}
+export type { TenantEvent } from './types.js';
 
 /**
  * Follows every task of the key's tenant (every tenant for an admin key) over Socket.IO: yields

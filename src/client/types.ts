@@ -1,0 +1,175 @@
+/**
+ * What the Taskyard API sends and takes, as JSON carries it (times are ISO 8601 strings). These
+ * mirror the server's views (src/tasks/task.ts, src/files/file.view.ts, the admin controllers)
+ * without importing them: this folder holds no server code.
+ */
+
+export type TaskStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface TaskProgress {
+  percent?: number;
+  message?: string;
+}
+
+/** A failed or cancelled task's `error`: a problem object. */
+export interface TaskProblem {
+  type: string;
+  title: string;
+  detail: string;
+  [extension: string]: unknown;
+}
+
+export interface ArtifactInfo {
+  name: string;
+  size: number;
+  mediaType: string;
+}
+
+export interface Task {
+  id: string;
+  type: string;
+  status: TaskStatus;
+  inputFileId: string | null;
+  payload: unknown;
+  options: Record<string, unknown>;
+  progress: TaskProgress | null;
+  result: unknown;
+  error: TaskProblem | null;
+  attempts: number;
+  maxAttempts: number;
+  /** For a queued task waiting for a retry: when it may run again. */
+  runAt: string | null;
+  parentId: string | null;
+  children?: { total: number; succeeded: number; failed: number; cancelled: number };
+  /** The seq of its latest event. */
+  lastSeq: number;
+  createdAt: string;
+  updatedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** Shown to admin keys only. */
+  tenant?: string;
+  /** In the answer of `getTask` (empty until the task has finished). */
+  artifacts?: ArtifactInfo[];
+}
+
+/** One event of a task's log: REST `GET /tasks/:id/events` and the Socket.IO `task.event`. */
+export interface TaskEvent {
+  taskId: string;
+  seq: number;
+  kind: string;
+  at: string;
+  data: unknown;
+  /** On a progress event merged for a client that could not keep up: the first seq it stands for. */
+  replaces?: number;
+}
+
+/** An event of the tenant stream: a task event and the position to resume from after it. */
+export interface TenantEvent extends TaskEvent {
+  position: string;
+}
+
+export interface TaskPage {
+  items: Task[];
+  /** Pass as `cursor` for the next page; null on the last one. */
+  nextCursor: string | null;
+}
+
+export interface ListTasksQuery {
+  status?: TaskStatus | TaskStatus[];
+  type?: string;
+  createdAfter?: Date | string;
+  createdBefore?: Date | string;
+  cursor?: string;
+  /** Tasks per page, 1 to 100 (the server's default: 20). */
+  limit?: number;
+}
+
+export interface CreateTaskInput {
+  type: string;
+  payload?: unknown;
+  options?: object;
+  /** A file uploaded before (`uploadFile`), for file types. */
+  fileId?: string;
+}
+
+export interface SubmitFileInput {
+  type: string;
+  options?: object;
+  fileName?: string;
+  mediaType?: string;
+}
+
+export interface StoredFile {
+  id: string;
+  name: string | null;
+  mediaType: string;
+  size: number;
+  sha256: string;
+  createdAt: string;
+  /** Set for a task's output. */
+  taskId?: string;
+  artifactName?: string;
+}
+
+/**
+ * What can be uploaded: a file path (Node only), a Blob (or File), bytes, a web ReadableStream or
+ * any async iterable of bytes (a Node Readable is one). Streams are sent as they are read.
+ */
+export type FileSource =
+  string | Blob | Uint8Array | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+
+export interface UploadProgress {
+  /** File bytes sent so far. */
+  loaded: number;
+  /** The file's size, when known before sending (a path, a Blob, bytes). */
+  total?: number;
+}
+
+export interface FieldError {
+  /** Dotted path of the field, e.g. `options.delimiter`. */
+  field: string;
+  messages: string[];
+}
+
+/** An RFC 9457 problem, as the server sends it with `application/problem+json`. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  errors?: FieldError[];
+  [extension: string]: unknown;
+}
+
+export type ApiKeyRole = 'user' | 'admin';
+
+export interface ApiKey {
+  id: string;
+  tenant: string;
+  name: string;
+  role: ApiKeyRole;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+/** A new key: `key` is shown in this answer only. */
+export interface CreatedApiKey extends ApiKey {
+  key: string;
+}
+
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface QueueInfo {
+  name: string;
+  paused: boolean;
+  counts: Record<JobStatus, number>;
+  running: number;
+  /** Seconds the oldest job that could run has waited; null when none is waiting. */
+  oldestQueuedAgeSeconds: number | null;
+}
+
+export type FollowTransport = 'auto' | 'websocket' | 'polling';
