@@ -1,0 +1,382 @@
+import { createReadStream } from 'node:fs';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import {
+  type FileSource,
+  type Task,
+  type TaskEvent,
+  type TaskStatus,
+  Taskyard,
+  TaskyardConnectionError,
+  TaskyardError,
+  type UploadProgress,
+} from '../../src/client/index.js';
+import { startTestApp, type TestApp } from '../support/app.js';
+import { TEST_ADMIN_KEY } from '../support/auth.js';
+import { startHttpProxyWithoutWebSocket } from '../support/http-proxy.js';
+
+const GOOD_ROWS = 30_000;
+/** A CSV of some 800 kB, so that an upload goes in many pieces, with one row to reject. */
+const CSV = [
+  'id,name,born',
+  ...Array.from({ length: GOOD_ROWS }, (_, i) => `${i + 1},Person ${i + 1},1815-12-10`),
+  'x,Nobody,someday',
+  '',
+].join('\n');
+const IMPORT = {
+  type: 'csv.import',
+  options: {
+    columns: [
+      { name: 'id', type: 'int', nullable: false },
+      { name: 'born', type: 'date' },
+    ],
+  },
+};
+
+async function collect<T>(events: AsyncIterable<T>): Promise<T[]> {
+  const seen: T[] = [];
+  for await (const event of events) seen.push(event);
+  return seen;
+}
+
+/** Seqs run on with no gap (a merged progress event stands for the seqs it replaces). */
+function expectGapless(events: TaskEvent[], afterSeq = 0): void {
+  let last = afterSeq;
+  for (const event of events) {
+    expect(event.replaces ?? event.seq).toBe(last + 1);
+    last = event.seq;
+  }
+}
+
+const seqKinds = (events: TaskEvent[]): [number, string][] =>
+  events.map((event) => [event.seq, event.kind]);
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => new Error('it did not reject'),
+    (error: unknown) => error,
+  );
+}
+
+/** A port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('the client SDK (taskyard/client) against a started service', () => {
+  let testApp: TestApp;
+  let admin: Taskyard;
+  let key: string;
+  let client: Taskyard;
+  let dir: string;
+  let csvPath: string;
+  let csvSize: number;
+
+  beforeAll(async () => {
+    testApp = await startTestApp({ env: { JOBS_POLL_INTERVAL_MS: '100' } });
+    admin = new Taskyard({ url: testApp.baseUrl, key: TEST_ADMIN_KEY });
+    key = (await admin.createKey({ tenant: 'sdk', name: 'client tests' })).key;
+    client = new Taskyard({ url: testApp.baseUrl, key });
+    dir = await mkdtemp(path.join(tmpdir(), 'taskyard-sdk-'));
+    csvPath = path.join(dir, 'people.csv');
+    await writeFile(csvPath, CSV);
+    csvSize = (await stat(csvPath)).size;
+  });
+  afterAll(async () => {
+    await testApp.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const sleepTask = () => client.createTask({ type: 'sleep', options: { ms: 60_000 } });
+  const running = async (id: string): Promise<void> => {
+    for await (const event of client.follow(id)) if (event.kind === 'started') return;
+  };
+
+  describe('submits a file, streamed, with upload progress up to its size', () => {
+    const sources: [string, () => FileSource, boolean][] = [
+      ['a path', () => csvPath, true],
+      ['a Buffer', () => Buffer.from(CSV), true],
+      ['a Blob', () => new Blob([CSV], { type: 'text/csv' }), true],
+      ['a Node stream', () => createReadStream(csvPath), false],
+      [
+        'a web ReadableStream',
+        () => Readable.toWeb(createReadStream(csvPath)) as ReadableStream<Uint8Array>,
+        false,
+      ],
+    ];
+
+    it.each(sources)('from %s', async (_what, source, sizeKnown) => {
+      const progress: UploadProgress[] = [];
+      const task = await client.submitFile(
+        source(),
+        { ...IMPORT, fileName: 'people.csv' },
+        { onUploadProgress: (p) => progress.push(p) },
+      );
+      expect(task).toMatchObject({ type: 'csv.import', status: 'queued', lastSeq: 1 });
+      expect(progress.length).toBeGreaterThan(1);
+      expect(progress.at(-1)).toEqual({ loaded: csvSize, total: sizeKnown ? csvSize : undefined });
+      const loaded = progress.map((p) => p.loaded);
+      expect(loaded).toEqual([...loaded].sort((a, b) => a - b));
+
+      const done = await client.wait(task.id);
+      expect(done).toMatchObject({
+        status: 'succeeded',
+        result: { rowsLoaded: GOOD_ROWS, rowsRejected: 1 },
+      });
+    });
+
+    it('uploads a file alone, then makes a task of it by its id', async () => {
+      const stored = await client.uploadFile(csvPath);
+      expect(stored).toMatchObject({ name: 'people.csv', mediaType: 'text/csv', size: csvSize });
+      const task = await client.createTask({ ...IMPORT, fileId: stored.id });
+      expect(task.inputFileId).toBe(stored.id);
+      expect((await client.wait(task.id)).status).toBe('succeeded');
+    });
+
+    it('replays an Idempotency-Key: the same task, not a second one', async () => {
+      const idempotencyKey = `sdk-${Date.now()}`;
+      const first = await client.submitFile(csvPath, IMPORT, { idempotencyKey });
+      const again = await client.submitFile(
+        Buffer.from(CSV),
+        { ...IMPORT, fileName: 'people.csv' },
+        { idempotencyKey },
+      );
+      expect(again.id).toBe(first.id);
+      const json = await client.createTask({ type: 'echo', payload: 1 }, { idempotencyKey: 'j1' });
+      const jsonAgain = await client.createTask(
+        { type: 'echo', payload: 1 },
+        { idempotencyKey: 'j1' },
+      );
+      expect(jsonAgain.id).toBe(json.id);
+      const page = await client.listTasks({ type: 'csv.import', limit: 100 });
+      expect(page.items.filter((t) => t.id === first.id)).toHaveLength(1);
+    });
+  });
+
+  describe('follows a task live', () => {
+    it('over Socket.IO and over long polling: the same events, created to succeeded, no gap', async () => {
+      const task = await client.submitFile(csvPath, IMPORT);
+      const [live, polled] = await Promise.all([
+        collect(client.follow(task.id, { transport: 'websocket' })),
+        collect(client.follow(task.id, { transport: 'polling' })),
+      ]);
+      const log = await client.events(task.id);
+      expect(log[0]?.kind).toBe('created');
+      expect(log.at(-1)?.kind).toBe('succeeded');
+      expectGapless(live);
+      expect(seqKinds(polled)).toEqual(seqKinds(log));
+      expect(seqKinds(live)).toEqual(seqKinds(log));
+      expect(live.at(-1)?.data).toMatchObject({ result: { rowsLoaded: GOOD_ROWS } });
+    });
+
+    it('resumes after a seq it was given, over either transport', async () => {
+      const task = await client.createTask({ type: 'echo', payload: { n: 1 } });
+      const log = await collect(client.follow(task.id));
+      expect(log.map((e) => e.kind)).toEqual(['created', 'started', 'succeeded']);
+      for (const transport of ['websocket', 'polling'] as const) {
+        const rest = await collect(client.follow(task.id, { afterSeq: 2, transport }));
+        expect(seqKinds(rest)).toEqual([[3, 'succeeded']]);
+      }
+      expect(seqKinds(await client.events(task.id, { after: 1 }))).toEqual(seqKinds(log.slice(1)));
+    });
+
+    it('falls back to long polling where WebSocket does not get through', async () => {
+      const proxy = await startHttpProxyWithoutWebSocket(testApp.baseUrl);
+      try {
+        const proxied = new Taskyard({ url: proxy.url, key });
+        const task = await proxied.createTask({ type: 'echo', payload: 'through a proxy' });
+        const events = await collect(proxied.follow(task.id));
+        expect(events.map((e) => e.kind)).toEqual(['created', 'started', 'succeeded']);
+        expectGapless(events);
+      } finally {
+        await proxy.close();
+      }
+    });
+
+    it('wait() resolves with the finished task, whatever its end', async () => {
+      const echo = await client.createTask({ type: 'echo', payload: { hello: 'world' } });
+      expect(await client.wait(echo.id)).toMatchObject({
+        status: 'succeeded',
+        result: { hello: 'world' },
+      });
+      const sleep = await sleepTask();
+      await client.cancelTask(sleep.id);
+      expect(await client.wait(sleep.id)).toMatchObject({ status: 'cancelled' });
+    });
+  });
+
+  it('lists every task across pages with the async iterator', async () => {
+    const { key: pagesKey } = await admin.createKey({ tenant: 'sdk-pages', name: 'pages' });
+    const pages = new Taskyard({ url: testApp.baseUrl, key: pagesKey });
+    const created: Task[] = [];
+    for (let i = 0; i < 5; i++) created.push(await pages.createTask({ type: 'echo', payload: i }));
+    const first = await pages.listTasks({ limit: 2 });
+    expect(first.items).toHaveLength(2);
+    expect(first.nextCursor).toEqual(expect.any(String));
+    const all: string[] = [];
+    for await (const task of pages.tasks({ limit: 2 })) all.push(task.id);
+    expect(all).toEqual(created.map((t) => t.id).toReversed());
+    const echoes: string[] = [];
+    const statuses: TaskStatus[] = ['queued', 'running', 'succeeded'];
+    for await (const task of pages.tasks({ type: 'echo', status: statuses, limit: 2 })) {
+      echoes.push(task.id);
+    }
+    expect(echoes.sort()).toEqual(created.map((t) => t.id).sort());
+  });
+
+  it('cancels, retries and deletes a task', async () => {
+    const task = await sleepTask();
+    await running(task.id);
+    expect((await client.cancelTask(task.id)).id).toBe(task.id);
+    const cancelled = await client.wait(task.id);
+    expect(cancelled).toMatchObject({ status: 'cancelled', error: { title: 'Task cancelled' } });
+    const retried = await client.retryTask(task.id);
+    expect(retried.status).toMatch(/^(queued|running)$/);
+    await client.cancelTask(task.id);
+    expect((await client.wait(task.id)).status).toBe('cancelled');
+    await client.deleteTask(task.id);
+    const gone = await rejection(client.getTask(task.id));
+    expect(gone).toBeInstanceOf(TaskyardError);
+    expect(gone).toMatchObject({ status: 404, type: 'urn:taskyard:problem:not-found' });
+  });
+
+  it('downloads an artifact to a stream and saves it to a file', async () => {
+    const task = await client.submitFile(csvPath, IMPORT);
+    const done = await client.wait(task.id);
+    expect(done.artifacts?.map((a) => a.name)).toContain('rejects.csv');
+    const text = await new Response(await client.artifact(task.id, 'rejects.csv')).text();
+    expect(text).toContain('"x,Nobody,someday"');
+    const target = path.join(dir, 'rejects.csv');
+    const saved = await client.saveArtifact(task.id, 'rejects.csv', target);
+    expect(await readFile(target, 'utf8')).toBe(text);
+    expect(saved.bytes).toBe(Buffer.byteLength(text));
+    const missing = await rejection(client.saveArtifact(task.id, 'nope.csv', `${target}.2`));
+    expect(missing).toMatchObject({ status: 404 });
+  });
+
+  describe('errors', () => {
+    it('a bad request: TaskyardError 422 with the field errors', async () => {
+      const error = await rejection(client.listTasks({ limit: 1000 }));
+      expect(error).toBeInstanceOf(TaskyardError);
+      expect(error).toMatchObject({
+        status: 422,
+        type: 'urn:taskyard:problem:validation-failed',
+        title: 'Validation failed',
+        errors: [{ field: 'limit', messages: [expect.stringContaining('limit')] }],
+      });
+      const unknownField = await rejection(
+        client.createTask({ type: 'echo', colour: 'red' } as { type: string }),
+      );
+      expect(unknownField).toMatchObject({ status: 422, errors: [{ field: 'colour' }] });
+    });
+
+    it('a wrong key: TaskyardError 401, over HTTP and over Socket.IO', async () => {
+      const stranger = new Taskyard({
+        url: testApp.baseUrl,
+        key: 'ty_not-a-key-at-all-0000000000',
+      });
+      const error = await rejection(stranger.listTasks());
+      expect(error).toBeInstanceOf(TaskyardError);
+      expect(error).toMatchObject({ status: 401, title: 'Unauthorized' });
+      const task = await client.createTask({ type: 'echo' });
+      const followed = await rejection(collect(stranger.follow(task.id)));
+      expect(followed).toBeInstanceOf(TaskyardError);
+      expect(followed).toMatchObject({ status: 401 });
+    });
+
+    it('an unknown task: TaskyardError 404 from follow, over either transport', async () => {
+      for (const transport of ['websocket', 'polling'] as const) {
+        const error = await rejection(collect(client.follow(crypto.randomUUID(), { transport })));
+        expect(error).toMatchObject({ status: 404, detail: expect.stringMatching(/no task/) });
+      }
+    });
+
+    it('a closed port: TaskyardConnectionError naming the URL, without waiting for the timeout', async () => {
+      const url = `http://127.0.0.1:${await closedPort()}`;
+      const down = new Taskyard({ url, key, timeoutMs: 120_000 });
+      const error = await rejection(down.getTask(crypto.randomUUID()));
+      expect(error).toBeInstanceOf(TaskyardConnectionError);
+      expect(error).toMatchObject({ timedOut: false, url: expect.stringContaining(url) });
+      expect((error as Error).message).toMatch(
+        new RegExp(`^cannot reach a Taskyard service at ${url}/api/v1/tasks/.*ECONNREFUSED`),
+      );
+      const followed = await rejection(collect(down.follow(crypto.randomUUID())));
+      expect(followed).toBeInstanceOf(TaskyardConnectionError);
+    }, 20_000);
+
+    it('a call past its timeout: TaskyardConnectionError that says it timed out', async () => {
+      const task = await sleepTask();
+      await running(task.id); // else its start would answer the long poll
+      try {
+        const held = await rejection(client.getTask(task.id, { waitS: 20, timeoutMs: 300 }));
+        expect(held).toBeInstanceOf(TaskyardConnectionError);
+        expect(held).toMatchObject({ timedOut: true });
+        expect((held as Error).message).toMatch(/^no answer from http:.* within 300 ms$/);
+        expect(await rejection(client.wait(task.id, { timeoutMs: 300 }))).toMatchObject({
+          timedOut: true,
+        });
+      } finally {
+        await client.cancelTask(task.id);
+      }
+    });
+
+    it('an aborted signal: the call rejects with an AbortError', async () => {
+      const task = await sleepTask();
+      try {
+        const before = new AbortController();
+        before.abort();
+        const early = await rejection(client.getTask(task.id, { signal: before.signal }));
+        expect(early).toMatchObject({ name: 'AbortError' });
+
+        const during = new AbortController();
+        const held = client.getTask(task.id, { waitS: 20, signal: during.signal });
+        setTimeout(() => during.abort(), 100);
+        expect(await rejection(held)).toMatchObject({ name: 'AbortError' });
+
+        for (const transport of ['websocket', 'polling'] as const) {
+          const following = new AbortController();
+          const seen: string[] = [];
+          const stopped = await rejection(
+            (async () => {
+              for await (const event of client.follow(task.id, {
+                transport,
+                signal: following.signal,
+              })) {
+                seen.push(event.kind);
+                if (event.kind === 'started') following.abort();
+              }
+            })(),
+          );
+          expect(stopped).toMatchObject({ name: 'AbortError' });
+          expect(seen).toEqual(['created', 'started']);
+        }
+      } finally {
+        await client.cancelTask(task.id);
+      }
+    });
+  });
+
+  it('manages keys and queues with an admin key', async () => {
+    const made = await admin.createKey({ tenant: 'sdk-keys', name: 'short-lived' });
+    expect(made).toMatchObject({ tenant: 'sdk-keys', role: 'user', key: expect.any(String) });
+    const listed = await admin.listKeys({ tenant: 'sdk-keys' });
+    expect(listed.map((k) => k.id)).toEqual([made.id]);
+    await admin.revokeKey(made.id);
+    const revoked = new Taskyard({ url: testApp.baseUrl, key: made.key });
+    expect(await rejection(revoked.listTasks())).toMatchObject({ status: 401 });
+
+    const queues = await admin.listQueues();
+    const [queue] = queues;
+    expect(queue).toMatchObject({ name: expect.any(String), paused: false });
+    expect(await admin.pauseQueue(queue.name)).toMatchObject({ name: queue.name, paused: true });
+    expect(await admin.resumeQueue(queue.name)).toMatchObject({ paused: false });
+    expect(await rejection(client.listQueues())).toMatchObject({ status: 404 });
+  });
+});
