@@ -1,6 +1,6 @@
 // Follows one task live over Socket.IO and prints its events until it ends.
 //   node examples/follow-task.mjs http://localhost:3000 "$KEY" "$ID"
-import { followTask } from '../dist/client/follow-task.js';
+import { followTask } from 'taskyard/client';
 
 const [url, key, taskId] = process.argv.slice(2);
 if (!url || !key || !taskId) {

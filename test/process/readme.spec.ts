@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chmod, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -108,6 +108,32 @@ describe('the README', () => {
     const [snippet] = await readmeBlocks('Tasks in five minutes', 'js');
     const example = await readFile(path.join(ROOT, 'examples', 'follow-task.mjs'), 'utf8');
     expect(squash(example)).toContain(squash(snippet ?? 'missing'));
+  });
+
+  it('runs its SDK program, examples/sdk-session.mjs, as the README shows it', async () => {
+    const [program] = await readmeBlocks('The SDK', 'js');
+    const [command] = await readmeBlocks('The SDK', 'bash');
+    const example = await readFile(path.join(ROOT, 'examples', 'sdk-session.mjs'), 'utf8');
+    expect(squash(example)).toContain(squash(program ?? 'missing'));
+    // The people.csv of the shell session above
+    const csv =
+      'id,name,born\n1,Ada Lovelace,1815-12-10\n2,Alan Turing,1912-06-23\nx,Nobody,someday\n';
+    await writeFile(path.join(workDir, 'people.csv'), csv);
+    const script = (command ?? 'missing').replaceAll('http://localhost:3000', base);
+    const result = await run('bash', ['--norc', '-eo', 'pipefail', '-c', script], workDir, {
+      KEY: ADMIN_KEY,
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines[0]).toBe(`uploaded ${csv.length} of ${csv.length} bytes`);
+    expect(lines.slice(1, 3)).toEqual(['created', 'started']);
+    expect(result.stdout).toMatch(
+      /^succeeded\nsucceeded: 2 rows loaded into imports\."task_[0-9a-f]{32}"\n/m,
+    );
+    expect(lines.at(-1)).toMatch(/^rejects\.csv: 1 rows, \d+ bytes$/);
+    const rejects = await readFile(path.join(workDir, 'rejects.csv'), 'utf8');
+    expect(rejects).toContain('4,"column ""id"": ""x"" is not an int","x,Nobody,someday"');
   });
 
   describe('examples/follow-task.mjs says why it cannot follow, and exits 1', () => {
