@@ -50,6 +50,7 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 const LONG_POLL_S = 30;
 /** Events per page of `GET /tasks/:id/events` (the server's most). */
 const EVENTS_PAGE = 1000;
+/** A task's final event is named after its final status. */
 const FINISHED: ReadonlySet<string> = FINAL_KINDS;
 
 /**

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { setTimeout as delay } from 'node:timers/promises';
 import {
   type FileSource,
   type Task,
@@ -19,6 +20,7 @@ import { TEST_ADMIN_KEY } from '../support/auth.js';
 import { startHttpProxyWithoutWebSocket } from '../support/http-proxy.js';
 
 const GOOD_ROWS = 30_000;
+const MAX_UPLOAD_BYTES = 4 * 1024 * 1024;
 /** A CSV of some 800 kB, so that an upload goes in many pieces, with one row to reject. */
 const CSV = [
   'id,name,born',
@@ -61,6 +63,12 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
   );
 }
 
+/** A source that gives some bytes, then fails. */
+async function* failingSource(): AsyncGenerator<Uint8Array> {
+  yield new TextEncoder().encode('id,name\n1,Ada\n');
+  throw new Error('the disk went away');
+}
+
 /** A port nothing listens on. */
 async function closedPort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
@@ -80,7 +88,9 @@ describe('the client SDK (taskyard/client) against a started service', () => {
   let csvSize: number;
 
   beforeAll(async () => {
-    testApp = await startTestApp({ env: { JOBS_POLL_INTERVAL_MS: '100' } });
+    testApp = await startTestApp({
+      env: { JOBS_POLL_INTERVAL_MS: '100', MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES) },
+    });
     admin = new Taskyard({ url: testApp.baseUrl, key: TEST_ADMIN_KEY });
     key = (await admin.createKey({ tenant: 'sdk', name: 'client tests' })).key;
     client = new Taskyard({ url: testApp.baseUrl, key });
@@ -296,6 +306,49 @@ describe('the client SDK (taskyard/client) against a started service', () => {
         const error = await rejection(collect(client.follow(crypto.randomUUID(), { transport })));
         expect(error).toMatchObject({ status: 404, detail: expect.stringMatching(/no task/) });
       }
+    });
+
+    it('an upload the server refuses before its end: the problem, not a broken connection', async () => {
+      const big = new Uint8Array(3 * MAX_UPLOAD_BYTES).fill(65);
+      const tooLarge = await rejection(
+        client.submitFile(big, { type: 'csv.import', fileName: 'big.csv' }),
+      );
+      expect(tooLarge).toBeInstanceOf(TaskyardError);
+      expect(tooLarge).toMatchObject({ status: 413 });
+      const stranger = new Taskyard({
+        url: testApp.baseUrl,
+        key: 'ty_not-a-key-at-all-0000000000',
+      });
+      const refused = await rejection(stranger.submitFile(big, { type: 'csv.import' }));
+      expect(refused).toMatchObject({ status: 401 });
+      const wrongType = await rejection(
+        client.submitFile(big, { type: 'csv.import', fileName: 'big.png', mediaType: 'image/png' }),
+      );
+      expect(wrongType).toMatchObject({ status: 415 });
+    });
+
+    it('a source that fails during the upload: its own error, not a connection error', async () => {
+      const error = await rejection(
+        client.submitFile(failingSource(), { ...IMPORT, fileName: 'a.csv' }),
+      );
+      expect(error).toMatchObject({ message: 'the disk went away' });
+    });
+
+    it('an upload slower than the timeout in all, but never silent that long: no timeout', async () => {
+      const pieces = 8;
+      async function* trickle(): AsyncGenerator<Uint8Array> {
+        yield new TextEncoder().encode('id,name,born\n');
+        for (let i = 1; i <= pieces; i++) {
+          await delay(500);
+          yield new TextEncoder().encode(`${i},Person ${i},1815-12-10\n`);
+        }
+      }
+      const task = await client.submitFile(
+        trickle(),
+        { ...IMPORT, fileName: 'slow.csv' },
+        { timeoutMs: 2000 },
+      );
+      expect(await client.wait(task.id)).toMatchObject({ result: { rowsLoaded: pieces } });
     });
 
     it('a closed port: TaskyardConnectionError naming the URL, without waiting for the timeout', async () => {
