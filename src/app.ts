@@ -6,6 +6,7 @@ import type { Logger as PinoLogger } from 'pino';
 import { type AppExtraModules, AppModule } from './app.module.js';
 import { AppConfig } from './config/app-config.js';
 import { PostgresIoAdapter } from './gateway/postgres-io.adapter.js';
+import { API_KEY_SCHEME, API_KEY_SCHEME_DESCRIPTION } from './http/openapi.js';
 import { StorableInputInterceptor } from './http/storable-input.interceptor.js';
 import { createValidationPipe } from './http/validation.js';
 import { limitConnections } from './http-server.js';
@@ -47,16 +48,23 @@ export async function createApp(
   return app;
 }
 
+/** The document describes every route as it answers (docs/architecture.md, "OpenAPI"). */
 function mountOpenApi(app: NestExpressApplication): void {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Taskyard')
       .setDescription(
-        'Task-processing backend: upload task files, follow them live, fetch results.',
+        'Task-processing backend: upload task files, follow them live, fetch results. Errors ' +
+          'are RFC 9457 application/problem+json; every answer carries X-Request-Id. Live ' +
+          'events: Socket.IO namespace /tasks (see the README).',
       )
       .setVersion('1')
-      .addBearerAuth()
+      .addSecurity(API_KEY_SCHEME, {
+        type: 'http',
+        scheme: 'bearer',
+        description: API_KEY_SCHEME_DESCRIPTION,
+      })
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });

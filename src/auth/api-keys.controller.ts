@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiKeyAuth, CachedOkResponse, ProblemResponses } from '../http/openapi.js';
 import { ProblemException } from '../http/problem.js';
 import type { ApiKeyRow } from './api-keys.repository.js';
-import { ApiKeyIdParam, CreateApiKeyDto } from './api-keys.dto.js';
+import { ApiKeyIdParam, ApiKeyViewDto, CreateApiKeyDto, CreatedApiKeyDto } from './api-keys.dto.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { AdminOnly } from './auth.decorators.js';
 
@@ -18,7 +19,8 @@ export interface ApiKeyView {
 }
 
 @ApiTags('admin')
-@ApiBearerAuth()
+@ApiKeyAuth()
+@ProblemResponses(404)
 @AdminOnly()
 @Controller('admin/keys')
 export class ApiKeysController {
@@ -26,18 +28,29 @@ export class ApiKeysController {
 
   /** The key itself is in this answer only. */
   @Post()
+  @ApiOperation({ operationId: 'createApiKey', summary: 'Make an API key (admin)' })
+  @ApiCreatedResponse({ type: CreatedApiKeyDto })
+  @ProblemResponses(422)
   async create(@Body() body: CreateApiKeyDto): Promise<ApiKeyView & { key: string }> {
     const { key, record } = await this.keys.create(body.tenant, body.name, body.role);
     return { ...toView(record), key };
   }
 
   @Get()
+  @ApiOperation({
+    operationId: 'listApiKeys',
+    summary: 'Every API key, revoked ones included (admin)',
+  })
+  @CachedOkResponse({ type: [ApiKeyViewDto] })
   async list(): Promise<ApiKeyView[]> {
     return (await this.keys.list()).map(toView);
   }
 
   @Delete(':id')
   @HttpCode(200)
+  @ApiOperation({ operationId: 'revokeApiKey', summary: 'Revoke an API key (admin)' })
+  @ApiOkResponse({ type: ApiKeyViewDto, description: 'The key, revoked.' })
+  @ProblemResponses(422)
   async revoke(@Param() { id }: ApiKeyIdParam): Promise<ApiKeyView> {
     const revoked = await this.keys.revoke(id);
     if (!revoked) {

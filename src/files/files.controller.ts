@@ -1,21 +1,37 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Caller } from '../auth/api-key.js';
 import { CurrentCaller } from '../auth/auth.decorators.js';
 import { AppConfig } from '../config/app-config.js';
 import { sendFile } from '../http/download.js';
 import { isMultipart, readUpload } from '../http/multipart.js';
+import {
+  ApiKeyAuth,
+  CachedOkResponse,
+  DownloadResponses,
+  ProblemResponses,
+} from '../http/openapi.js';
 import { IdParam } from '../http/params.js';
 import { ProblemException } from '../http/problem.js';
 import { BlobStorage } from './blob-storage.js';
-import { type FileView, toFileView } from './file.view.js';
+import { type FileView, FileViewDto, toFileView } from './file.view.js';
 import { FilesService } from './files.service.js';
 
 const FILE_ID = new IdParam('file');
 
+/** `{id}` of the routes of one file: not a UUID is 404, as an unknown one. */
+const FileIdParam = (): MethodDecorator =>
+  ApiParam({ name: 'id', format: 'uuid', description: 'The file id.' });
+
 @ApiTags('files')
-@ApiBearerAuth()
+@ApiKeyAuth()
 @Controller('files')
 export class FilesController {
   constructor(
@@ -26,7 +42,30 @@ export class FilesController {
 
   /** multipart/form-data with one part named `file`. */
   @Post()
-  @ApiConsumes('multipart/form-data')
+  @ApiOperation({
+    operationId: 'uploadFile',
+    summary: 'Upload a file, to give to tasks by fileId',
+    requestBody: {
+      required: true,
+      content: {
+        'multipart/form-data': {
+          schema: {
+            type: 'object',
+            required: ['file'],
+            properties: { file: { type: 'string', format: 'binary' } },
+          },
+        },
+      },
+    },
+  })
+  @ApiCreatedResponse({
+    type: FileViewDto,
+    description: 'Stored.',
+    headers: {
+      Location: { description: 'The file: /api/v1/files/{id}.', schema: { type: 'string' } },
+    },
+  })
+  @ProblemResponses(400, 413, 415, 422)
   async upload(
     @CurrentCaller() caller: Caller,
     @Req() request: Request,
@@ -46,11 +85,18 @@ export class FilesController {
   }
 
   @Get(':id')
+  @FileIdParam()
+  @ApiOperation({ operationId: 'getFile', summary: "A file's metadata" })
+  @CachedOkResponse({ type: FileViewDto })
+  @ProblemResponses(404)
   async get(@CurrentCaller() caller: Caller, @Param('id', FILE_ID) id: string): Promise<FileView> {
     return toFileView(await this.files.get(caller, id));
   }
 
   @Get(':id/content')
+  @FileIdParam()
+  @ApiOperation({ operationId: 'getFileContent', summary: "Download a file's content" })
+  @DownloadResponses()
   async content(
     @CurrentCaller() caller: Caller,
     @Param('id', FILE_ID) id: string,
@@ -62,6 +108,13 @@ export class FilesController {
 
   @Delete(':id')
   @HttpCode(204)
+  @FileIdParam()
+  @ApiOperation({
+    operationId: 'deleteFile',
+    summary: 'Delete a file no task takes as its input',
+  })
+  @ApiNoContentResponse({ description: 'Deleted.' })
+  @ProblemResponses(404, 409)
   async delete(@CurrentCaller() caller: Caller, @Param('id', FILE_ID) id: string): Promise<void> {
     await this.files.delete(caller, id);
   }

@@ -13,7 +13,8 @@ import {
   TypeOrmHealthIndicator,
   type HealthCheckResult,
 } from '@nestjs/terminus';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { CachedOkResponse } from '../http/openapi.js';
 import type { Response } from 'express';
 import { AppConfig } from '../config/app-config.js';
 import { Database } from '../database/database.js';
@@ -38,7 +39,8 @@ export class HealthController {
 
   /** The process is up and its event loop turns; touches nothing else. */
   @Get('live')
-  @ApiOkResponse({ type: LivenessDto })
+  @ApiOperation({ operationId: 'getLiveness', summary: 'The process is up' })
+  @CachedOkResponse({ type: LivenessDto })
   live(): LivenessDto {
     return { status: 'ok', uptimeSeconds: Math.round(process.uptime()) };
   }
@@ -50,7 +52,8 @@ export class HealthController {
    */
   @Get('ready')
   @Header('Cache-Control', 'no-cache, no-store, must-revalidate')
-  @ApiOkResponse({ type: ReadinessDto, description: 'Every check is up.' })
+  @ApiOperation({ operationId: 'getReadiness', summary: 'Ready for traffic: every check is up' })
+  @CachedOkResponse({ type: ReadinessDto, description: 'Every check is up.' })
   @ApiServiceUnavailableResponse({
     type: ReadinessDto,
     description: 'A check is down (listed in `error`), or the process is shutting down.',

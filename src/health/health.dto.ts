@@ -1,6 +1,7 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 
 /** One readiness check's outcome, as Terminus's indicators report it. */
+@ApiSchema({ name: 'CheckResult' })
 export class CheckResultDto {
   @ApiProperty({ enum: ['up', 'down'] })
   status: 'up' | 'down';
@@ -22,6 +23,7 @@ export class CheckResultDto {
 }
 
 /** Check results by name; `worker` only in worker roles. */
+@ApiSchema({ name: 'Checks' })
 export class ChecksDto {
   @ApiPropertyOptional({ type: CheckResultDto })
   database?: CheckResultDto;
@@ -37,6 +39,7 @@ export class ChecksDto {
 }
 
 /** The body of GET /health/ready, the same with 200 and with 503. */
+@ApiSchema({ name: 'Readiness' })
 export class ReadinessDto {
   @ApiProperty({
     enum: ['ok', 'error', 'shutting_down'],
@@ -54,6 +57,7 @@ export class ReadinessDto {
   details: ChecksDto;
 }
 
+@ApiSchema({ name: 'Liveness' })
 export class LivenessDto {
   @ApiProperty({ enum: ['ok'] })
   status: 'ok';

@@ -27,17 +27,7 @@ export class QueueAdminService {
     const summary = (name: string): QueueSummary => {
       let found = byName.get(name);
       if (!found) {
-        const counts = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<
-          JobStatus,
-          number
-        >;
-        found = {
-          name,
-          paused: paused.has(name),
-          counts,
-          running: 0,
-          oldestQueuedAgeSeconds: null,
-        };
+        found = emptyQueue(name, paused.has(name));
         byName.set(name, found);
       }
       return found;
@@ -52,8 +42,14 @@ export class QueueAdminService {
     return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  async setPaused(queue: string, paused: boolean): Promise<QueueSummary | undefined> {
+  /** The queue as it is then; a queue without jobs is resumed as an empty one. */
+  async setPaused(queue: string, paused: boolean): Promise<QueueSummary> {
     await setQueuePaused(this.db, queue, paused);
-    return (await this.queues()).find((q) => q.name === queue);
+    return (await this.queues()).find((q) => q.name === queue) ?? emptyQueue(queue, paused);
   }
+}
+
+function emptyQueue(name: string, paused: boolean): QueueSummary {
+  const counts = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>;
+  return { name, paused, counts, running: 0, oldestQueuedAgeSeconds: null };
 }

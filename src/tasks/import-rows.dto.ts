@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 
@@ -13,7 +13,12 @@ export class ListRowsQuery {
   @IsString()
   after?: string;
 
-  @ApiPropertyOptional({ default: ROWS_DEFAULT_LIMIT, minimum: 1, maximum: ROWS_MAX_LIMIT })
+  @ApiPropertyOptional({
+    type: 'integer',
+    default: ROWS_DEFAULT_LIMIT,
+    minimum: 1,
+    maximum: ROWS_MAX_LIMIT,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -22,6 +27,7 @@ export class ListRowsQuery {
   limit: number = ROWS_DEFAULT_LIMIT;
 }
 
+@ApiSchema({ name: 'ImportColumn' })
 export class ImportColumnDto {
   @ApiProperty({ description: 'The column name in the table and in each item.' })
   name: string;
@@ -40,6 +46,7 @@ export class ImportColumnDto {
   sourceName?: string | null;
 }
 
+@ApiSchema({ name: 'ImportRowsPage' })
 export class ImportRowsPageDto {
   @ApiProperty({
     type: [ImportColumnDto],

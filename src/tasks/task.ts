@@ -4,6 +4,17 @@ import type { TaskEntity } from './task.entity.js';
 export const TASK_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
+/** The kinds of a task's events, as the create statement and the SQL functions append them. */
+export const TASK_EVENT_KINDS = [
+  'created',
+  'started',
+  'progress',
+  'retrying',
+  'succeeded',
+  'failed',
+  'cancelled',
+] as const;
+
 export const FINISHED_STATUSES: readonly TaskStatus[] = ['succeeded', 'failed', 'cancelled'];
 
 /** Task jobs are the job type `task:<task type>`; the tasks trigger follows jobs of that form. */

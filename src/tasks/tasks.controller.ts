@@ -10,7 +10,17 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiExtraModels,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Caller } from '../auth/api-key.js';
 import { CurrentCaller } from '../auth/auth.decorators.js';
@@ -20,14 +30,23 @@ import { FilesService } from '../files/files.service.js';
 import { sendFile } from '../http/download.js';
 import { isMultipart, readUpload } from '../http/multipart.js';
 import { checkIdempotencyKey, IdParam } from '../http/params.js';
+import {
+  ApiKeyAuth,
+  CachedOkResponse,
+  DownloadResponses,
+  ProblemResponses,
+} from '../http/openapi.js';
 import { ProblemException } from '../http/problem.js';
 import { validationProblem } from '../http/validation.js';
 import { ImportRowsPageDto, ListRowsQuery } from './import-rows.dto.js';
 import { ImportRowsService } from './import-rows.service.js';
 import { FINISHED_STATUSES, type TaskEventView, type TaskView, toTaskView } from './task.js';
 import { type TaskInput, TaskCreator } from './task-creator.js';
+import { TASK_EXAMPLES } from './task-examples.js';
+import { TaskDetailDto, TaskEventDto, TaskPageDto, TaskViewDto } from './task-views.dto.js';
 import {
   CreateTaskDto,
+  CreateTaskFormDto,
   ListEventsQuery,
   ListTasksQuery,
   specFromForm,
@@ -37,8 +56,14 @@ import { type TaskPage, TasksService } from './tasks.service.js';
 
 const TASK_ID = new IdParam('task');
 
+/** `{id}` of the routes of one task: not a UUID is 404, as an unknown one. */
+const TaskIdParam = (): MethodDecorator =>
+  ApiParam({ name: 'id', format: 'uuid', description: 'The task id.' });
+
+const LOCATION = { description: 'The task: /api/v1/tasks/{id}.', schema: { type: 'string' } };
+
 @ApiTags('tasks')
-@ApiBearerAuth()
+@ApiKeyAuth()
 @Controller('tasks')
 export class TasksController {
   constructor(
@@ -52,13 +77,52 @@ export class TasksController {
 
   /** JSON, or multipart/form-data with `file`, `type` and `options` (JSON text). */
   @Post()
-  @ApiConsumes('application/json', 'multipart/form-data')
-  @ApiBody({ type: CreateTaskDto })
+  @ApiOperation({
+    operationId: 'createTask',
+    summary: 'Create a task, from JSON or with its file (multipart/form-data)',
+    requestBody: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: { $ref: getSchemaPath(CreateTaskDto) },
+          example: TASK_EXAMPLES.createJson,
+        },
+        'multipart/form-data': {
+          schema: { $ref: getSchemaPath(CreateTaskFormDto) },
+          encoding: { file: { contentType: 'application/octet-stream' } },
+          example: TASK_EXAMPLES.createForm,
+        },
+      },
+    },
+  })
+  @ApiExtraModels(CreateTaskDto, CreateTaskFormDto)
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      'Sending the same key again answers 200 with the task it created, instead of a second task.',
+    schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,200}$', example: 'orders-2026-12-01' },
+  })
+  @ApiAcceptedResponse({
+    type: TaskViewDto,
+    description: 'Created and queued.',
+    headers: { Location: LOCATION },
+    example: TASK_EXAMPLES.created,
+  })
+  @ApiOkResponse({
+    type: TaskViewDto,
+    description: 'The Idempotency-Key was used before: the task it created, as it is now.',
+    headers: {
+      Location: LOCATION,
+      'Idempotent-Replayed': { schema: { type: 'string', enum: ['true'] } },
+    },
+  })
+  @ProblemResponses(400, 413, 415, 422)
   async create(
     @CurrentCaller() caller: Caller,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
-    @Headers('idempotency-key') idempotencyKey?: string,
+    @Headers('Idempotency-Key') idempotencyKey?: string,
   ): Promise<TaskView> {
     const key = checkIdempotencyKey(idempotencyKey);
     const read = (): Promise<TaskInput> => this.readTask(request);
@@ -70,18 +134,50 @@ export class TasksController {
   }
 
   @Get()
+  @ApiOperation({
+    operationId: 'listTasks',
+    summary: "The caller's tasks, newest first, a page at a time",
+  })
+  @CachedOkResponse({ type: TaskPageDto, example: TASK_EXAMPLES.page })
+  @ProblemResponses(422)
   list(@CurrentCaller() caller: Caller, @Query() query: ListTasksQuery): Promise<TaskPage> {
     return this.tasks.list(caller, query);
   }
 
   /** `Prefer: wait=N` waits up to N seconds for the task's next change (at once if it has ended). */
   @Get(':id')
+  @TaskIdParam()
+  @ApiOperation({
+    operationId: 'getTask',
+    summary: 'A task with its artifacts; with Prefer: wait=N, once it has changed (long poll)',
+  })
+  @ApiHeader({
+    name: 'Prefer',
+    required: false,
+    description:
+      '`wait=N`: answer once the task has changed since If-None-Match (or since now), or after ' +
+      'N seconds (at most TASKS_MAX_WAIT_S); at once for a finished task.',
+    schema: { type: 'string', pattern: 'wait=\\d+', example: 'wait=30' },
+  })
+  @CachedOkResponse({
+    type: TaskDetailDto,
+    description:
+      'The task. ETag is W/"<lastSeq>": with Prefer: wait=N, If-None-Match names the state to wait past.',
+    headers: {
+      'Preference-Applied': {
+        description: 'The wait applied, e.g. `wait=30`, when Prefer asked for one.',
+        schema: { type: 'string' },
+      },
+    },
+    example: TASK_EXAMPLES.task,
+  })
+  @ProblemResponses(404)
   async get(
     @CurrentCaller() caller: Caller,
     @Param('id', TASK_ID) id: string,
     @Res({ passthrough: true }) response: Response,
-    @Headers('prefer') prefer?: string,
-    @Headers('if-none-match') ifNoneMatch?: string,
+    @Headers('Prefer') prefer?: string,
+    @Headers('If-None-Match') ifNoneMatch?: string,
   ): Promise<TaskView & { artifacts: { name: string; size: number; mediaType: string }[] }> {
     const waitS = Math.min(this.config.tasks.maxWaitS, preferredWait(prefer));
     const knownSeq = /^(?:W\/)?"(\d+)"$/.exec(ifNoneMatch?.trim() ?? '')?.[1];
@@ -108,6 +204,10 @@ export class TasksController {
   }
 
   @Get(':id/events')
+  @TaskIdParam()
+  @ApiOperation({ operationId: 'listTaskEvents', summary: "A task's events in seq order" })
+  @CachedOkResponse({ type: [TaskEventDto], example: TASK_EXAMPLES.events })
+  @ProblemResponses(404, 422)
   events(
     @CurrentCaller() caller: Caller,
     @Param('id', TASK_ID) id: string,
@@ -121,7 +221,10 @@ export class TasksController {
    * 404 for another tenant's task or a task of another type; 409 until the import has succeeded.
    */
   @Get(':id/rows')
-  @ApiOkResponse({ type: ImportRowsPageDto })
+  @TaskIdParam()
+  @ApiOperation({ operationId: 'listTaskRows', summary: 'The rows a csv.import loaded' })
+  @CachedOkResponse({ type: ImportRowsPageDto })
+  @ProblemResponses(404, 409, 422)
   rows(
     @CurrentCaller() caller: Caller,
     @Param('id', TASK_ID) id: string,
@@ -131,7 +234,14 @@ export class TasksController {
   }
 
   @Post(':id/cancel')
+  @TaskIdParam()
   @HttpCode(202)
+  @ApiOperation({
+    operationId: 'cancelTask',
+    summary: 'Cancel a queued or running task (a running one stops at its next check)',
+  })
+  @ApiAcceptedResponse({ type: TaskViewDto })
+  @ProblemResponses(404, 409)
   async cancel(
     @CurrentCaller() caller: Caller,
     @Param('id', TASK_ID) id: string,
@@ -140,7 +250,11 @@ export class TasksController {
   }
 
   @Post(':id/retry')
+  @TaskIdParam()
   @HttpCode(202)
+  @ApiOperation({ operationId: 'retryTask', summary: 'Run a failed or cancelled task again' })
+  @ApiAcceptedResponse({ type: TaskViewDto })
+  @ProblemResponses(404, 409)
   async retry(
     @CurrentCaller() caller: Caller,
     @Param('id', TASK_ID) id: string,
@@ -149,12 +263,23 @@ export class TasksController {
   }
 
   @Delete(':id')
+  @TaskIdParam()
   @HttpCode(204)
+  @ApiOperation({
+    operationId: 'deleteTask',
+    summary: 'Delete a finished task with its events and artifacts',
+  })
+  @ApiNoContentResponse({ description: 'Deleted.' })
+  @ProblemResponses(404, 409)
   async delete(@CurrentCaller() caller: Caller, @Param('id', TASK_ID) id: string): Promise<void> {
     await this.tasks.delete(caller, id);
   }
 
   @Get(':id/artifacts/:name')
+  @TaskIdParam()
+  @ApiOperation({ operationId: 'getTaskArtifact', summary: "Download one of a task's outputs" })
+  @ApiParam({ name: 'name', description: 'An artifact name from GET /tasks/{id}.' })
+  @DownloadResponses()
   async artifact(
     @CurrentCaller() caller: Caller,
     @Param('id', TASK_ID) id: string,

@@ -1,4 +1,9 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ApiProperty,
+  ApiPropertyOptional,
+  type ApiPropertyOptions,
+  ApiSchema,
+} from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayNotEmpty,
@@ -11,28 +16,55 @@ import {
   Max,
   Min,
 } from 'class-validator';
+import { ApiAnyValue } from '../http/openapi.js';
 import { validationProblem } from '../http/validation.js';
 import { TASK_STATUSES, type TaskStatus } from './task.js';
 import { type TaskSpec, unknownSpecFields } from './task-spec.js';
 
 /** The JSON body of POST /tasks (documentation: the body is checked against the type's processor). */
+@ApiSchema({ name: 'CreateTask' })
 export class CreateTaskDto {
-  @ApiPropertyOptional({ example: 'echo' })
+  @ApiProperty({
+    description: 'The task type: echo, sleep, csv.import, text.analyze, …',
+    example: 'echo',
+  })
   type: string;
 
-  @ApiPropertyOptional({
-    description: 'For payload types (echo, sleep).',
+  @ApiAnyValue({
+    required: false,
+    description: 'For payload types (echo, sleep): any JSON value the type takes.',
     example: { hello: 'world' },
   })
   payload?: unknown;
 
   @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
     description: 'Options of the type, e.g. csv.import delimiter and columns.',
   })
   options?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ description: 'A file uploaded before, for file types.' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'For file types: a file uploaded before with POST /files.',
+  })
   fileId?: string;
+}
+
+/** The multipart/form-data body of POST /tasks: the file travels with the task. */
+@ApiSchema({ name: 'CreateTaskForm' })
+export class CreateTaskFormDto {
+  @ApiProperty({ type: 'string', format: 'binary', description: 'The input file.' })
+  file: unknown;
+
+  @ApiProperty({ example: 'csv.import' })
+  type: string;
+
+  @ApiPropertyOptional({
+    description: "The type's options as JSON text.",
+    example: '{"delimiter":";"}',
+  })
+  options?: string;
 }
 
 /** A JSON body of POST /tasks as a spec: an object without unknown fields. */
@@ -71,7 +103,15 @@ export function specFromForm(fields: Record<string, string>): TaskSpec {
 }
 
 export class ListTasksQuery {
-  @ApiPropertyOptional({ description: 'Comma-separated statuses', example: 'queued,running' })
+  @ApiPropertyOptional({
+    enum: TASK_STATUSES,
+    isArray: true,
+    style: 'form',
+    explode: false,
+    description: 'Only tasks in these statuses, comma-separated.',
+    example: ['queued', 'running'],
+    // Parameter keywords Nest passes through: `status=queued,running`.
+  } as ApiPropertyOptions)
   @IsOptional()
   @Transform(({ value }: { value: unknown }) =>
     typeof value === 'string' ? value.split(',').filter(Boolean) : value,
@@ -80,29 +120,35 @@ export class ListTasksQuery {
   @IsIn(TASK_STATUSES, { each: true })
   status?: TaskStatus[];
 
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200, description: 'Only tasks of this type.' })
   @IsOptional()
   @IsString()
   @Length(1, 200)
   type?: string;
 
-  @ApiPropertyOptional({ description: 'Created at or after this time (ISO 8601)' })
+  @ApiPropertyOptional({ format: 'date-time', description: 'Created at or after this time.' })
   @IsOptional()
   @Type(() => Date)
   @IsDate()
   createdAfter?: Date;
 
-  @ApiPropertyOptional({ description: 'Created before this time (ISO 8601)' })
+  @ApiPropertyOptional({ format: 'date-time', description: 'Created before this time.' })
   @IsOptional()
   @Type(() => Date)
   @IsDate()
   createdBefore?: Date;
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @ApiPropertyOptional({
+    minLength: 1,
+    maxLength: 200,
+    description: 'The `nextCursor` of the previous page; none for the first.',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 200)
   cursor?: string;
 
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -112,13 +158,19 @@ export class ListTasksQuery {
 }
 
 export class ListEventsQuery {
-  @ApiPropertyOptional({ description: 'Events after this seq', default: 0 })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    default: 0,
+    description: 'Only events after this seq.',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
   after: number = 0;
 
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000, default: 1000 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -9,6 +9,8 @@ export interface SchemaObject {
   items?: SchemaObject;
   nullable?: boolean;
   allOf?: SchemaObject[];
+  /** `anyOf: [{}]` is how the document writes "any JSON value". */
+  anyOf?: SchemaObject[];
 }
 
 export interface OpenApiDocument {
@@ -49,8 +51,14 @@ export function schemaErrors(
     const target = document.components?.schemas?.[name];
     return target ? schemaErrors(document, target, value, at) : [`${at}: unknown ${schema.$ref}`];
   }
+  // Before allOf: `{nullable, allOf: [$ref]}` is how the document writes an optional object.
+  if (value === null && schema.nullable) return [];
   if (schema.allOf) return schema.allOf.flatMap((s) => schemaErrors(document, s, value, at));
-  if (value === null) return schema.nullable ? [] : [`${at}: null`];
+  if (schema.anyOf) {
+    const fits = schema.anyOf.some((s) => schemaErrors(document, s, value, at).length === 0);
+    return fits ? [] : [`${at}: matches none of anyOf`];
+  }
+  if (value === null) return isAnyValue(schema) ? [] : [`${at}: null`];
   if (schema.enum && !schema.enum.includes(value))
     return [`${at}: ${JSON.stringify(value)} not in enum`];
   const type = schema.type ?? (schema.properties ? 'object' : undefined);
@@ -64,6 +72,11 @@ export function schemaErrors(
   if (type === 'integer') return Number.isInteger(value) ? [] : [`${at}: not an integer`];
   if (type && typeof value !== type) return [`${at}: ${typeof value}, not ${type}`];
   return [];
+}
+
+/** A schema that names no type, shape or values: any JSON value, null included. */
+function isAnyValue(schema: SchemaObject): boolean {
+  return !schema.type && !schema.properties && !schema.items && !schema.enum;
 }
 
 function objectErrors(
