@@ -14,11 +14,22 @@ export interface SchemaObject {
 }
 
 export interface OpenApiDocument {
-  paths: Record<string, Record<string, { responses: Record<string, ResponseObject> }>>;
-  components?: { schemas?: Record<string, SchemaObject> };
+  paths: Record<string, Record<string, OperationObject>>;
+  components?: {
+    schemas?: Record<string, SchemaObject>;
+    securitySchemes?: Record<string, Record<string, unknown>>;
+  };
 }
 
-interface ResponseObject {
+export interface OperationObject {
+  operationId?: string;
+  parameters?: { name: string; in: string; required?: boolean }[];
+  security?: Record<string, string[]>[];
+  responses: Record<string, ResponseObject>;
+}
+
+export interface ResponseObject {
+  headers?: Record<string, unknown>;
   content?: Record<string, { schema: SchemaObject }>;
 }
 
@@ -28,10 +39,11 @@ export function responseSchema(
   path: string,
   method: string,
   status: string,
+  mediaType = 'application/json',
 ): SchemaObject {
   const content = document.paths[path]?.[method]?.responses[status]?.content;
-  const schema = content?.['application/json']?.schema;
-  if (!schema) throw new Error(`${method} ${path} documents no JSON body for ${status}`);
+  const schema = content?.[mediaType]?.schema;
+  if (!schema) throw new Error(`${method} ${path} documents no ${mediaType} body for ${status}`);
   return schema;
 }
 
