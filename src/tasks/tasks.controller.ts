@@ -280,6 +280,7 @@ export class TasksController {
   @ApiOperation({ operationId: 'getTaskArtifact', summary: "Download one of a task's outputs" })
   @ApiParam({ name: 'name', description: 'An artifact name from GET /tasks/{id}.' })
   @DownloadResponses()
+  @ProblemResponses(422)
   async artifact(
     @CurrentCaller() caller: Caller,
     @Param('id', TASK_ID) id: string,
