@@ -35,7 +35,19 @@ export async function createApp(
   if (origins.length > 0) {
     app.enableCors({
       origin: origins.includes('*') ? true : origins,
-      exposedHeaders: ['Location', 'ETag', 'Retry-After', 'X-Request-Id', 'Preference-Applied'],
+      // Every response header the OpenAPI document names, so that a browser client reads them too.
+      exposedHeaders: [
+        'Location',
+        'ETag',
+        'Retry-After',
+        'X-Request-Id',
+        'Preference-Applied',
+        'Idempotent-Replayed',
+        'WWW-Authenticate',
+        'Accept-Ranges',
+        'Content-Range',
+        'Content-Disposition',
+      ],
     });
   }
   app.useBodyParser('json', { limit: '1mb' });

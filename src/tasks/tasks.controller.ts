@@ -89,7 +89,6 @@ export class TasksController {
         },
         'multipart/form-data': {
           schema: { $ref: getSchemaPath(CreateTaskFormDto) },
-          encoding: { file: { contentType: 'application/octet-stream' } },
           example: TASK_EXAMPLES.createForm,
         },
       },

@@ -54,7 +54,13 @@ export class CreateTaskDto {
 /** The multipart/form-data body of POST /tasks: the file travels with the task. */
 @ApiSchema({ name: 'CreateTaskForm' })
 export class CreateTaskFormDto {
-  @ApiProperty({ type: 'string', format: 'binary', description: 'The input file.' })
+  @ApiProperty({
+    type: 'string',
+    format: 'binary',
+    description:
+      "The input file, of a media type the task type reads (the part's Content-Type; the " +
+      "file name's extension where that says only application/octet-stream).",
+  })
   file: unknown;
 
   @ApiProperty({ example: 'csv.import' })

@@ -95,7 +95,7 @@ describe('the OpenAPI document', () => {
     Object.keys(document.paths[path]?.[method]?.responses[String(status)]?.headers ?? {});
 
   beforeAll(async () => {
-    testApp = await startTestApp();
+    testApp = await startTestApp({ env: { CORS_ORIGINS: '*' } });
     document = (await http().get('/docs-json').expect(200)).body as OpenApiDocument;
     userKey = await createUserKey(testApp.baseUrl, 'openapi');
   });
@@ -177,6 +177,21 @@ describe('the OpenAPI document', () => {
         ]);
       }
     }
+  });
+
+  it('lets a browser read every response header the document names', async () => {
+    const named = new Set(
+      operations(document).flatMap(([, , operation]) =>
+        Object.values(operation.responses).flatMap((response) =>
+          Object.keys(response.headers ?? {}).map((name) => name.toLowerCase()),
+        ),
+      ),
+    );
+    // Safelisted by CORS: readable without being exposed.
+    named.delete('content-length');
+    const response = await http().get('/health/live').set('Origin', 'https://example.com');
+    const exposed = String(response.headers['access-control-expose-headers']).toLowerCase();
+    expect([...named].filter((name) => !exposed.split(',').includes(name))).toEqual([]);
   });
 
   it('documents the idempotent replay: 202, then 200 with Idempotent-Replayed', async () => {
