@@ -80,6 +80,8 @@ export class FeedSocket<Event> {
     this.options.signal?.addEventListener('abort', onAbort);
     try {
       for (;;) {
+        // An abort ends the feed at once, even with events still queued.
+        if (this.options.signal?.aborted) throw new FollowTaskError('aborted');
         const event = this.buffered.shift();
         if (event) {
           yield event;

@@ -30,6 +30,7 @@ export async function* followByPolling(
       const events = await source.eventsAfter(lastSeq, signal);
       reachedAt = Date.now();
       for (const event of events) {
+        signal?.throwIfAborted();
         lastSeq = event.seq;
         yield event;
         if (FINAL_KINDS.has(event.kind)) return;

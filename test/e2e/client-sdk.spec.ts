@@ -409,6 +409,10 @@ describe('the client SDK (taskyard/client) against a started service', () => {
           );
           expect(stopped).toMatchObject({ name: 'AbortError' });
           expect(seen).toEqual(['created', 'started']);
+          const none = await rejection(
+            collect(client.follow(task.id, { transport, signal: before.signal })),
+          );
+          expect(none).toMatchObject({ name: 'AbortError' });
         }
       } finally {
         await client.cancelTask(task.id);
