@@ -62,6 +62,6 @@ export class LivenessDto {
   @ApiProperty({ enum: ['ok'] })
   status: 'ok';
 
-  @ApiProperty({ description: 'Seconds since the process started.' })
+  @ApiProperty({ type: 'integer', description: 'Seconds since the process started.' })
   uptimeSeconds: number;
 }
