@@ -49,7 +49,11 @@ const PROBLEMS: Record<number, { description: string; headers?: Record<string, H
       'answer 404 to user keys.',
   },
   409: { description: 'The resource is not in a state that allows this.' },
-  413: { description: "The file exceeds the upload limit, or the tenant's storage limit." },
+  413: {
+    description:
+      "Too large: a JSON body over 1 MB, a file over MAX_UPLOAD_BYTES, or past the tenant's " +
+      'storage limit.',
+  },
   415: { description: 'The request or the file is of a media type this route does not take.' },
   416: {
     description: 'The Range lies outside the file.',
