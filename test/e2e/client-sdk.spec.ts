@@ -104,7 +104,8 @@ describe('the client SDK (taskyard/client) against a started service', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const sleepTask = () => client.createTask({ type: 'sleep', options: { ms: 60_000 } });
+  // An hour in 20 steps: once started, nothing changes for 3 minutes to answer a long poll early.
+  const sleepTask = () => client.createTask({ type: 'sleep', options: { ms: 3_600_000 } });
   const running = async (id: string): Promise<void> => {
     for await (const event of client.follow(id)) if (event.kind === 'started') return;
   };
