@@ -1,0 +1,86 @@
+import { type Api, check, expectStatus, type Session } from './api.js';
+
+/** Makes the user key the session runs as, through POST /admin/keys; lists it. */
+export async function createUserKey(admin: Api, tenant: string): Promise<string> {
+  const made = await admin.call('post', '/api/v1/admin/keys', {
+    json: { tenant, name: 'contract session' },
+  });
+  const key = expectStatus(made, 201).body;
+  check(key.role === 'user' && key.key.startsWith('ty_'), 'a user key, shown once');
+  const list = expectStatus(await admin.call('get', '/api/v1/admin/keys', {}), 200).body;
+  check(
+    list.some((k) => k.id === key.id && !('key' in k)),
+    'the key listed without its secret',
+  );
+  return key.key;
+}
+
+/** Health, queues, a job, a tenant's limits (and the 429 past them), and a key revoked. */
+export async function adminSession(session: Session): Promise<void> {
+  const { admin } = session;
+  const live = expectStatus(await admin.call('get', '/health/live', { key: null }), 200);
+  check(live.body.status === 'ok', 'live');
+  expectStatus(await admin.call('get', '/health/ready', { key: null }), 200);
+  await queues(admin);
+  await job(admin, session.jobId);
+  await tenantLimits(session);
+  await revokeKey(admin, session.tenant);
+}
+
+async function queues(admin: Api): Promise<void> {
+  const list = expectStatus(await admin.call('get', '/api/v1/admin/queues', {}), 200).body;
+  check(
+    list.some((q) => q.name === 'tasks'),
+    'the tasks queue listed',
+  );
+  const path = { name: 'tasks' };
+  const paused = await admin.call('post', '/api/v1/admin/queues/{name}/pause', { path });
+  check(expectStatus(paused, 200).body.paused, 'the queue paused');
+  const resumed = await admin.call('post', '/api/v1/admin/queues/{name}/resume', { path });
+  check(!expectStatus(resumed, 200).body.paused, 'the queue resumed');
+}
+
+async function job(admin: Api, id: string): Promise<void> {
+  const path = { id };
+  const found = expectStatus(await admin.call('get', '/api/v1/admin/jobs/{id}', { path }), 200);
+  check(found.body.status === 'queued', 'the queued job');
+  expectStatus(await admin.call('post', '/api/v1/admin/jobs/{id}/retry', { path }), 409);
+  const cancelled = await admin.call('post', '/api/v1/admin/jobs/{id}/cancel', { path });
+  check(expectStatus(cancelled, 200).body.status === 'cancelled', 'the job cancelled');
+  const retried = await admin.call('post', '/api/v1/admin/jobs/{id}/retry', { path });
+  check(expectStatus(retried, 200).body.status === 'queued', 'the job queued again');
+  await admin.call('post', '/api/v1/admin/jobs/{id}/cancel', { path });
+  const unknown = { id: '9007199254740991' };
+  expectStatus(await admin.call('get', '/api/v1/admin/jobs/{id}', { path: unknown }), 404);
+}
+
+/** Limits read and replaced; one queued task allowed, so a second is refused with 429. */
+async function tenantLimits({ admin, user, tenant }: Session): Promise<void> {
+  const path = { tenant };
+  const route = '/api/v1/admin/tenants/{tenant}/limits';
+  expectStatus(await admin.call('get', route, { path }), 200);
+  const set = await admin.call('put', route, { path, json: { maxQueuedTasks: 1 } });
+  check(expectStatus(set, 200).body.overrides.maxQueuedTasks === 1, 'the override');
+  const queue = { name: 'tasks' };
+  await admin.call('post', '/api/v1/admin/queues/{name}/pause', { path: queue });
+  const first = await user.call('post', '/api/v1/tasks', { json: { type: 'echo', payload: 1 } });
+  const queued = expectStatus(first, 202).body.id;
+  const second = await user.call('post', '/api/v1/tasks', { json: { type: 'echo', payload: 2 } });
+  check(expectStatus(second, 429).body.limit === 1, 'the limit in the problem');
+  await user.call('post', '/api/v1/tasks/{id}/cancel', { path: { id: queued } });
+  await admin.call('post', '/api/v1/admin/queues/{name}/resume', { path: queue });
+  expectStatus(await admin.call('put', route, { path, json: {} }), 200);
+}
+
+/** A key revoked through the API is refused from then on. */
+async function revokeKey(admin: Api, tenant: string): Promise<void> {
+  const made = await admin.call('post', '/api/v1/admin/keys', {
+    json: { tenant, name: 'to revoke' },
+  });
+  const { id, key } = expectStatus(made, 201).body;
+  const revoked = await admin.call('delete', '/api/v1/admin/keys/{id}', { path: { id } });
+  check(expectStatus(revoked, 200).body.revokedAt !== null, 'revokedAt set');
+  expectStatus(await admin.call('get', '/api/v1/tasks', { key, query: {} }), 401);
+  const again = await admin.call('delete', '/api/v1/admin/keys/{id}', { path: { id } });
+  expectStatus(again, 404);
+}
