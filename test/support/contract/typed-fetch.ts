@@ -110,6 +110,9 @@ export function createClient<Paths>(options: ClientOptions): Client<Paths> {
     init: { headers: Record<string, string>; body?: BodyInit; key?: string | null },
   ) => {
     const headers = new Headers(init.headers);
+    // fetch adds `Cache-Control: no-cache` to a conditional request (Fetch standard), and Express
+    // never answers 304 to that; max-age=0 asks the server to revalidate just the same.
+    if (headers.has('If-None-Match')) headers.set('Cache-Control', 'max-age=0');
     const key = init.key === undefined ? options.key : init.key;
     if (key !== null) headers.set('Authorization', `Bearer ${key}`);
     const url = `${options.baseUrl}${fillPath(template, pathParams)}${query}`;
