@@ -12,6 +12,7 @@ const OPENAPI_ONLY = ['nullable', 'example', 'discriminator', 'xml', 'externalDo
  * - an object schema without `additionalProperties` is closed, so a member the document does not
  *   name fails (OpenAPI leaves such objects open; a contract that is to stay true cannot);
  * - `nullable: true` (3.0) allows null;
+ * - an object made of `allOf`, `anyOf` or `oneOf` parts is as closed as they are;
  * - `#/components/schemas/X` becomes `<base>#/definitions/X`, for a schema registered under `base`.
  * Several object schemas joined by `allOf` are merged first, since closing each would refuse the
  * members of the others.
@@ -43,7 +44,9 @@ export function closedSchema(schema: unknown, base: string, components: Node = {
     else out[key] = value;
   }
   const isObject = out.type === 'object' || 'properties' in out;
-  if (isObject && !('additionalProperties' in out)) out.additionalProperties = false;
+  // A composition ({type: object, allOf: [$ref]} for a nullable member) has the shape of its parts.
+  const composed = LIST.some((key) => key in out);
+  if (isObject && !composed && !('additionalProperties' in out)) out.additionalProperties = false;
   return schema.nullable === true ? { anyOf: [out, { type: 'null' }] } : out;
 }
 

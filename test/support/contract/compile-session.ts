@@ -29,11 +29,11 @@ export async function compileSession(typesDir: string, outDir: string): Promise<
       types: ['node'],
       incremental: false,
       sourceMap: false,
-      noEmitOnError: true,
     },
   });
   await mkdir(outDir, { recursive: true });
-  const diagnostics = [...ts.getPreEmitDiagnostics(program), ...program.emit().diagnostics];
+  const diagnostics = [...ts.getPreEmitDiagnostics(program)];
+  if (diagnostics.length === 0) diagnostics.push(...program.emit().diagnostics);
   // Node reads the emitted .js files as ES modules, as in the project itself.
   await writeFile(path.join(outDir, 'package.json'), '{ "type": "module" }\n');
   return diagnostics.map((d) =>

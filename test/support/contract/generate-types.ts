@@ -3,8 +3,8 @@ import ts from 'typescript';
 
 /**
  * The document as TypeScript (`paths`, `operations`, `components`), as openapi-typescript writes
- * it for any user. One change: a binary string is `Blob | string`, so a form's file part takes a
- * File while a download still reads as text.
+ * it for any user, with two changes: a binary string is `Blob | string`, so a form's file part
+ * takes a File while a download still reads as text; and a member with a default stays optional.
  */
 export async function generateTypes(document: object): Promise<string> {
   const binary = ts.factory.createUnionTypeNode([
@@ -13,6 +13,9 @@ export async function generateTypes(document: object): Promise<string> {
   ]);
   const nodes = await openapiTS(document as OpenAPI3, {
     silent: true,
+    // A member with a default may be left out of a request (CreateApiKey's role), so it stays
+    // optional; openapi-typescript would make it required, as answers always carry it.
+    defaultNonNullable: false,
     transform: (schema) => (schema.format === 'binary' ? binary : undefined),
   });
   return astToString(nodes);

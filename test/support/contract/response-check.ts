@@ -52,9 +52,9 @@ export class ResponseChecker {
     if (exchange.body === undefined) {
       return listed.length > 0 ? [`no body came, but the document gives ${listed.join(', ')}`] : [];
     }
-    const mediaType = (exchange.contentType ?? '').split(';')[0].trim().toLowerCase();
+    const mediaType = essence(exchange.contentType ?? '');
     if (listed.length === 0) return [`a ${mediaType} body came, but none is documented`];
-    const key = listed.find((name) => mediaTypeMatches(name.toLowerCase(), mediaType));
+    const key = listed.find((name) => mediaTypeMatches(essence(name), mediaType));
     if (key === undefined)
       return [`content type ${mediaType} is not documented (${listed.join(', ')})`];
     const schema = content[key].schema;
@@ -66,6 +66,11 @@ export class ResponseChecker {
     const name = response.$ref.replace('#/components/responses/', '');
     return this.document.components?.responses?.[name] ?? {};
   }
+}
+
+/** The media type without its parameters: `text/plain; version=0.0.4` → `text/plain`. */
+function essence(contentType: string): string {
+  return contentType.split(';')[0].trim().toLowerCase();
 }
 
 function mediaTypeMatches(documented: string, actual: string): boolean {

@@ -1,4 +1,4 @@
-import { type Api, check, expectStatus, type Session } from './api.js';
+import { type Api, check, expectStatus, type Session, text } from './api.js';
 
 /** Makes the user key the session runs as, through POST /admin/keys; lists it. */
 export async function createUserKey(admin: Api, tenant: string): Promise<string> {
@@ -15,12 +15,14 @@ export async function createUserKey(admin: Api, tenant: string): Promise<string>
   return key.key;
 }
 
-/** Health, queues, a job, a tenant's limits (and the 429 past them), and a key revoked. */
+/** Health and metrics, queues, a job, a tenant's limits (and the 429 past them), and a key revoked. */
 export async function adminSession(session: Session): Promise<void> {
   const { admin } = session;
   const live = expectStatus(await admin.call('get', '/health/live', { key: null }), 200);
   check(live.body.status === 'ok', 'live');
   expectStatus(await admin.call('get', '/health/ready', { key: null }), 200);
+  const metrics = expectStatus(await admin.call('get', '/metrics', { key: null }), 200);
+  check(text(metrics.body).includes('# HELP'), 'the Prometheus text format');
   await queues(admin);
   await job(admin, session.jobId);
   await tenantLimits(session);

@@ -7,8 +7,9 @@ export async function filesSession({ user, maxUploadBytes }: Session): Promise<v
   const uploaded = await user.call('post', '/api/v1/files', {
     form: { file: new File([CSV], 'input.csv', { type: 'text/csv' }) },
   });
-  const file = expectStatus(uploaded, 201).body;
-  check(uploaded.header('Location') === `/api/v1/files/${file.id}`, 'its Location');
+  const stored = expectStatus(uploaded, 201);
+  const file = stored.body;
+  check(stored.header('Location') === `/api/v1/files/${file.id}`, 'its Location');
   const path = { id: file.id };
   const got = expectStatus(await user.call('get', '/api/v1/files/{id}', { path }), 200);
   check(got.body.size === CSV.length, 'its size');
