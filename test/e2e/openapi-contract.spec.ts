@@ -66,7 +66,7 @@ describe('the OpenAPI document', () => {
             `${exchange.method.toUpperCase()} ${exchange.template} ${exchange.status}: ${problem}`,
         ),
     );
-    expect(departures).toEqual([]);
+    expect([...new Set(departures)]).toEqual([]);
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
   });
 

@@ -26,6 +26,8 @@ export async function runSession(outDir: string, env: Record<string, string>): P
       CONTRACT_RECORD: record,
     },
     stdio: ['ignore', 'inherit', 'pipe'],
+    // Its waits are bounded; this only keeps a hung run from outliving the test.
+    timeout: 50_000,
   });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));

@@ -42,8 +42,11 @@ async function queues(admin: Api): Promise<void> {
   check(!expectStatus(resumed, 200).body.paused, 'the queue resumed');
 }
 
+/** The test's job, in a queue of its own kept paused while it is retried: no worker takes it. */
 async function job(admin: Api, id: string): Promise<void> {
   const path = { id };
+  const queue = { name: 'contract' };
+  await admin.call('post', '/api/v1/admin/queues/{name}/pause', { path: queue });
   const found = expectStatus(await admin.call('get', '/api/v1/admin/jobs/{id}', { path }), 200);
   check(found.body.status === 'queued', 'the queued job');
   expectStatus(await admin.call('post', '/api/v1/admin/jobs/{id}/retry', { path }), 409);
@@ -51,7 +54,8 @@ async function job(admin: Api, id: string): Promise<void> {
   check(expectStatus(cancelled, 200).body.status === 'cancelled', 'the job cancelled');
   const retried = await admin.call('post', '/api/v1/admin/jobs/{id}/retry', { path });
   check(expectStatus(retried, 200).body.status === 'queued', 'the job queued again');
-  await admin.call('post', '/api/v1/admin/jobs/{id}/cancel', { path });
+  expectStatus(await admin.call('post', '/api/v1/admin/jobs/{id}/cancel', { path }), 200);
+  await admin.call('post', '/api/v1/admin/queues/{name}/resume', { path: queue });
   const unknown = { id: '9007199254740991' };
   expectStatus(await admin.call('get', '/api/v1/admin/jobs/{id}', { path: unknown }), 404);
 }
