@@ -1,6 +1,6 @@
 import { SchemaValidator } from './contract/schema-validator.js';
 
-/** The part of OpenAPI 3 schemas this checker understands (what @nestjs/swagger emits for DTOs). */
+/** The part of OpenAPI 3 schemas the tests name (what @nestjs/swagger emits for DTOs). */
 export interface SchemaObject {
   $ref?: string;
   type?: string;
