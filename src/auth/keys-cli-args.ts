@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import type { ApiKeyRow } from './api-keys.repository.js';
 import { TENANT_PATTERN } from './api-key.js';
 
 /** A command line the keys CLI can run. */
@@ -143,34 +142,4 @@ function parseCommand(name: keyof typeof COMMANDS, args: string[]): KeysCommand 
 function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return (message.split('\n')[0] ?? message).replace(/\. To specify a positional.*$/, '');
-}
-
-const HEADER = ['id', 'prefix', 'tenant', 'name', 'role', 'created', 'last used', 'revoked'];
-
-/** `list` as an aligned table with a header; times in UTC, "-" for none. */
-export function keysTable(keys: ApiKeyRow[]): string {
-  const rows = keys.map((k) => [
-    k.id,
-    `${k.keyPrefix}…`,
-    k.tenant,
-    k.name,
-    k.role,
-    utc(k.createdAt),
-    utc(k.lastUsedAt),
-    utc(k.revokedAt),
-  ]);
-  const table = [HEADER, ...rows];
-  const widths = HEADER.map((_, i) => Math.max(...table.map((row) => row[i].length)));
-  return table
-    .map((row) =>
-      row
-        .map((cell, i) => cell.padEnd(widths[i]))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
-}
-
-function utc(at: Date | null): string {
-  return at ? `${at.toISOString().slice(0, 19)}Z` : '-';
 }

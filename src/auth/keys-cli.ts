@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { type KeysCommand, keysTable, parseKeysArgs, UsageError } from './keys-cli-args.js';
+import { keysTable } from '../cli/keys-table.js';
+import { type KeysCommand, parseKeysArgs, UsageError } from './keys-cli-args.js';
 
 /**
  * Manages API keys from a shell, on the database the service uses: DATABASE_URL, or the embedded
@@ -41,7 +42,8 @@ async function run(command: Exclude<KeysCommand, { command: 'help' }>): Promise<
       );
       print(key);
     } else if (command.command === 'list') {
-      print(keysTable(await keys.list(command.tenant)));
+      const rows = await keys.list(command.tenant);
+      print(keysTable(rows.map((row) => ({ ...row, prefix: row.keyPrefix }))));
     } else {
       const revoked = await keys.revoke(command.id);
       if (!revoked) throw new Error(`There is no API key with id ${command.id}.`);
