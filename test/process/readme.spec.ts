@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chmod, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,8 +60,13 @@ describe('the README', () => {
     workDir = await mkdtemp(path.join(tmpdir(), 'taskyard-readme-'));
     await chmod(workDir, 0o755);
     // The session runs "in this folder": a checkout, here one of links to this one's parts.
-    for (const part of ['examples', 'package.json', 'scripts', 'dist', 'node_modules']) {
+    for (const part of ['examples', 'package.json', 'dist', 'node_modules']) {
       await symlink(path.join(ROOT, part), path.join(workDir, part));
+    }
+    // Copies, not links: scripts/build-if-stale.mjs (run by `npx taskyard`, `npm run db:url`)
+    // rebuilds the checkout it sits in, and this one has no src/ to build from.
+    for (const part of ['bin', 'scripts']) {
+      await cp(path.join(ROOT, part), path.join(workDir, part), { recursive: true });
     }
     service = spawnService({
       DATABASE_URL: database.url,
@@ -134,6 +139,29 @@ describe('the README', () => {
     expect(lines.at(-1)).toMatch(/^rejects\.csv: 1 rows, \d+ bytes$/);
     const rejects = await readFile(path.join(workDir, 'rejects.csv'), 'utf8');
     expect(rejects).toContain('4,"column ""id"": ""x"" is not an int","x,Nobody,someday"');
+  });
+
+  it('runs the quick start CLI lines as written: login, then a CSV submitted and followed to its result', async () => {
+    const blocks = await readmeBlocks('Quick start', 'bash');
+    const lines = blocks.find((block) => block.includes('npx taskyard')) ?? 'missing';
+    const script = lines
+      .replace('--key ty_...', `--key ${ADMIN_KEY}`)
+      .replaceAll('http://localhost:3000', base);
+    expect(script).toContain(`--key ${ADMIN_KEY}`);
+    const config = await mkdtemp(path.join(tmpdir(), 'taskyard-readme-config-'));
+    const result = await run('bash', ['--norc', '-eo', 'pipefail', '-c', script], workDir, {
+      XDG_CONFIG_HOME: config,
+      npm_config_update_notifier: 'false',
+    });
+    await rm(config, { recursive: true, force: true });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const out = result.stdout.trimEnd().split('\n');
+    expect(out[0]).toBe(`logged in to ${base}; saved in ${config}/taskyard/config.json`);
+    expect(out[1]).toMatch(/^uploaded people\.csv: 64 B, /);
+    expect(out[2]).toMatch(/^task [0-9a-f-]{36} \(csv\.import\) queued$/);
+    expect(result.stdout).toMatch(/^succeeded in [\d.]+ s\nresult:\n/m);
+    expect(out).toContainEqual(expect.stringMatching(/^ {2}rowsLoaded +2$/));
   });
 
   describe('examples/follow-task.mjs says why it cannot follow, and exits 1', () => {
