@@ -50,9 +50,14 @@ describe('the taskyard CLI', () => {
   let env: Record<string, string>;
 
   /** Runs the CLI to its end; a run that outlasts `timeoutMs` is killed (and has a signal). */
-  const taskyard = (args: string[], extraEnv: Record<string, string> = {}, timeoutMs = 30_000) =>
+  const taskyard = (
+    args: string[],
+    extraEnv: Record<string, string> = {},
+    timeoutMs = 30_000,
+    input = '',
+  ) =>
     new Promise<Run>((resolve) => {
-      execFile(
+      const child = execFile(
         process.execPath,
         [CLI, ...args],
         { cwd: home, env: { ...env, ...extraEnv }, timeout: timeoutMs },
@@ -64,6 +69,7 @@ describe('the taskyard CLI', () => {
             stderr,
           }),
       );
+      child.stdin?.end(input);
     });
   /** Imports people.csv with declared columns (one row rejected), following it. */
   const importPeople = (): string[] => [
@@ -362,6 +368,15 @@ describe('the taskyard CLI', () => {
       key: TEST_ADMIN_KEY,
     });
     expect((await taskyard(['tasks', 'list'], noSettings)).code).toBe(0);
+    // The key from stdin when no flag gives it; none at all is refused.
+    const piped = await taskyard(['login'], noSettings, 30_000, `${TEST_ADMIN_KEY}\n`);
+    expect(piped).toMatchObject({
+      code: 0,
+      stdout: `logged in to ${app.baseUrl}; saved in ${file}\n`,
+    });
+    const empty = await taskyard(['login'], noSettings, 30_000, '\n');
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toMatch(/^taskyard: no API key: pass --key, or give it on stdin/);
     // A flag still wins over the file.
     expect(
       (await taskyard(['tasks', 'list', '--key', 'ty_wrong-key-0000000000000000'], noSettings))

@@ -15,7 +15,7 @@ export function addLoginCommand(program: Command, contextOf: ContextOf): void {
     .action(async (_flags: object, command: Command) => {
       const context = contextOf(command);
       const { flags } = context;
-      const settings = await resolveSettings(flags, readKey);
+      const settings = await resolveSettings(flags, () => readKey(context.signal));
       // Any key may list its own tasks: a refused key or a wrong URL fails here, before saving.
       await clientFor(settings).listTasks({ limit: 1 }, { signal: context.signal });
       const file = configPath();
@@ -25,14 +25,16 @@ export function addLoginCommand(program: Command, contextOf: ContextOf): void {
     });
 }
 
-/** The key from a prompt in a terminal, else the first line of stdin. */
-async function readKey(): Promise<string> {
+/** The key from a prompt in a terminal, else the first line of stdin; Ctrl-C ends the wait. */
+async function readKey(signal: AbortSignal): Promise<string> {
   const lines = createInterface({ input: process.stdin, output: process.stderr, terminal: false });
+  signal.addEventListener('abort', () => lines.close());
   try {
-    if (process.stdin.isTTY) return (await lines.question('API key: ')).trim();
+    if (process.stdin.isTTY) return (await lines.question('API key: ', { signal })).trim();
     for await (const line of lines) if (line.trim()) return line.trim();
   } finally {
     lines.close();
   }
+  signal.throwIfAborted();
   throw new CliError('no API key: pass --key, or give it on stdin');
 }
