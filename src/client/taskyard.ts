@@ -278,15 +278,15 @@ export class Taskyard {
     return this.http.json({ method: 'GET', path: '/admin/queues' }, options);
   }
 
-  /** The queue's summary after the change (none for a queue that has never had a job). */
-  pauseQueue(name: string, options: CallOptions = {}): Promise<QueueInfo | void> {
+  /** The queue's summary after the change. */
+  pauseQueue(name: string, options: CallOptions = {}): Promise<QueueInfo> {
     return this.http.json(
       { method: 'POST', path: `/admin/queues/${segment(name)}/pause` },
       options,
     );
   }
 
-  resumeQueue(name: string, options: CallOptions = {}): Promise<QueueInfo | void> {
+  resumeQueue(name: string, options: CallOptions = {}): Promise<QueueInfo> {
     return this.http.json(
       { method: 'POST', path: `/admin/queues/${segment(name)}/resume` },
       options,

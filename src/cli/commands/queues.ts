@@ -33,7 +33,7 @@ export function addQueuesCommands(program: Command, contextOf: ContextOf): void 
         const info = paused
           ? await client.pauseQueue(queue, options)
           : await client.resumeQueue(queue, options);
-        if (context.json) printJson(info ?? { name: queue, paused });
+        if (context.json) printJson(info);
         else print(`queue ${queue} ${paused ? 'paused' : 'resumed'}`);
       });
   }
