@@ -188,6 +188,9 @@ export class TasksController {
     );
     if (waitS > 0) response.setHeader('Preference-Applied', `wait=${waitS}`);
     response.setHeader('ETag', `W/"${task.lastSeq}"`);
+    // Decided here rather than by Express's freshness check, which answers 200 to the
+    // Cache-Control: no-cache that fetch() adds to every conditional request. Express drops the body.
+    if (knownSeq !== undefined && Number(knownSeq) === task.lastSeq) response.status(304);
     // Outputs are written while a task runs; a task that has not finished shows none yet.
     const artifacts = FINISHED_STATUSES.includes(task.status)
       ? await this.files.listArtifacts(task.id)

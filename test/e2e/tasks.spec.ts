@@ -268,6 +268,13 @@ describe('tasks API: creating, reading, listing and long polling', () => {
       if (typeof notModified === 'string') throw new Error(notModified);
       expect(notModified.status).toBe(304);
       expect(notModified.headers.etag).toBe(`W/"${done.lastSeq}"`);
+
+      // fetch() adds Cache-Control: no-cache to every conditional request; the answer is the same.
+      const fromFetch = await fetch(`${testApp.baseUrl}${TASKS_PATH}/${task.id}`, {
+        headers: { ...bearer(acme), 'If-None-Match': `W/"${done.lastSeq}"` },
+      });
+      expect(fromFetch.status).toBe(304);
+      expect(await fromFetch.text()).toBe('');
     });
 
     it('waits while If-None-Match is current, answers at once when it is older', async () => {
