@@ -1,27 +1,11 @@
 import pino from 'pino';
-import type { ClaimedJob } from '../../src/jobs/job.js';
 import type { Db } from '../../src/jobs/db.js';
 import { LeaseKeeper } from '../../src/worker/lease-keeper.js';
 import { OutcomeWriter } from '../../src/worker/outcome-writer.js';
 import { WorkerSlots } from '../../src/worker/worker-slots.js';
+import { claimedJob } from '../support/claimed-job.js';
 
 const LEASE_MS = 1000;
-
-function claimedJob(): ClaimedJob {
-  return {
-    id: '1',
-    queue: 'default',
-    type: 'a',
-    payload: {},
-    priority: 0,
-    attempts: 1,
-    maxAttempts: 3,
-    timeoutMs: null,
-    groupKey: null,
-    leaseToken: '7',
-    runAtMs: 0,
-  };
-}
 
 describe('LeaseKeeper: whether a buffered job may start', () => {
   const unused = {} as Db;

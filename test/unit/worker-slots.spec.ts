@@ -1,24 +1,6 @@
 import type { RegisteredHandler } from '../../src/jobs/handler-registry.js';
-import type { ClaimedJob } from '../../src/jobs/job.js';
+import { claimedJob as job } from '../support/claimed-job.js';
 import { type HandledTypes, type SlotLimits, WorkerSlots } from '../../src/worker/worker-slots.js';
-
-let nextId = 1;
-
-function job(type = 'a', queue = 'default'): ClaimedJob {
-  return {
-    id: String(nextId++),
-    queue,
-    type,
-    payload: {},
-    priority: 0,
-    attempts: 1,
-    maxAttempts: 3,
-    timeoutMs: null,
-    groupKey: null,
-    leaseToken: '1',
-    runAtMs: 0,
-  };
-}
 
 /** Handlers for these types, each with its own concurrency limit (undefined: none). */
 function handlers(limits: Record<string, number | undefined>): HandledTypes {
