@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { describeServer } from './lib/databases.js';
 import { formatCount, formatSettings } from './lib/format.js';
 import { measurePgbenchCeiling } from './lib/pgbench.js';
+import { hasCurl, measureCurlUpload, measureSdkUpload } from './lib/tasks-client-upload.js';
 import { measureHttpCeiling, measureSinkUpload } from './lib/tasks-http-ceiling.js';
 import { type TasksBenchConfig, loadTasksConfig } from './lib/tasks-config.js';
 import { generateCsv, measureCsvImport, measurePsqlCopy, PSQL } from './lib/tasks-csv.js';
@@ -24,6 +25,7 @@ import {
   type UploadOutcome,
 } from './lib/tasks-report.js';
 import {
+  BENCH_ADMIN_KEY,
   dataDirOf,
   type RunningService,
   type ServiceSettings,
@@ -116,12 +118,21 @@ async function uploadScenario(config: TasksBenchConfig, workDir: string): Promis
     const copy = await measureCopy(file, path.join(workDir, 'upload-copy.bin'), bytes);
     progress('upload: bare node:http sink reference');
     const sink = await measureSinkUpload(file);
-    const upload = await withService(config, workDir, 'upload', async (service) => {
+    const curl = await hasCurl();
+    return await withService(config, workDir, 'upload', async (service) => {
       await syncDisks();
       progress('upload: POST /api/v1/files');
-      return measureUpload(service.client, service, { file, warmupFile, bytes, sha256 });
+      const input = { file, warmupFile, bytes, sha256 };
+      const upload = await measureUpload(service.client, service, input);
+      const target = { baseUrl: service.baseUrl, apiKey: BENCH_ADMIN_KEY };
+      progress('upload: SDK uploadFile in a child process');
+      const sdk = await attempt(progress, 'upload: SDK', () => measureSdkUpload(target, input));
+      progress(curl ? 'upload: curl -F' : 'upload: curl not found, skipped');
+      const curlUpload = curl
+        ? await attempt(progress, 'upload: curl', () => measureCurlUpload(target, input))
+        : undefined;
+      return { upload, copy, sink, sdk, curl: curlUpload };
     });
-    return { upload, copy, sink };
   } finally {
     await rm(file, { force: true });
     await rm(warmupFile, { force: true });
@@ -173,6 +184,10 @@ function settingsLines(config: TasksBenchConfig, workDir: string): string[] {
       `node:http Agent keepAlive, maxSockets 128`,
     `upload: ${formatCount(config.uploadMb)} MB file in ${workDir}, multipart POST /api/v1/files ` +
       `streamed from disk after a 1 MB warm-up upload; RSS sampled every 50 ms from /proc/<pid>/status`,
+    `upload clients, then, to the same service and file: the SDK (dist/client) in a child node ` +
+      `process, new Taskyard({ url, key }).uploadFile(path), after a 1 MB warm-up uploadFile; ` +
+      `curl -sf -F file=@<file> (started with -K - so that it waits on stdin); each one's RSS ` +
+      `sampled idle for 1 s, then during its upload`,
     `csv.import: ${formatCount(config.csvRows)} rows (id int, name text, price float, active bool, ` +
       `day date), one multipart POST /api/v1/tasks with declared columns; ` +
       `reference ${PSQL} \\copy into an equivalent table on a fresh database`,
@@ -207,6 +222,11 @@ function notes(config: TasksBenchConfig, buildNote: string): string[] {
       'CPU line): the HTTP ceiling for the 1 POST + ~2 GETs of each task.',
     'upload and cp both read the input from the page cache (it was just written) and write to the ' +
       'page cache; neither fsyncs. The service also hashes (sha256) and parses multipart.',
+    'upload clients: seconds are the upload call alone (the SDK child times uploadFile; curl its ' +
+      "%{time_total}), not process start-up; RSS growth is the client process's peak during the " +
+      'upload over its idle RSS. The CLI is not measured: its one uploading command, taskyard ' +
+      'submit, creates a task of a file type through POST /api/v1/tasks, and the built-in ones ' +
+      '(csv.import, text.analyze) refuse or fail on these random bytes.',
     'csv.import: rows/s is from the task\'s "started" to its "succeeded" event (server clock); the ' +
       'psql figure is wall clock of the whole psql process (start-up included). Both COPY in one ' +
       'transaction; csv.import also converts and checks each value in Node.',

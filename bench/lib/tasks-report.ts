@@ -3,6 +3,7 @@ import { renderTable } from './table.js';
 import { type CpuUse, describeCpu } from './tasks-cpu.js';
 import type { PsqlReference, CsvImportResult } from './tasks-csv.js';
 import type { EchoResult, Percentiles } from './tasks-echo.js';
+import type { ClientUpload } from './tasks-client-upload.js';
 import type { HttpCeiling, SinkUpload } from './tasks-http-ceiling.js';
 import { type CopyReference, MB, type UploadResult } from './tasks-upload.js';
 
@@ -21,6 +22,9 @@ export interface UploadOutcome {
   upload: UploadResult;
   copy: CopyReference;
   sink: SinkUpload;
+  sdk: Outcome<ClientUpload>;
+  /** Absent when curl is not installed. */
+  curl?: Outcome<ClientUpload>;
 }
 
 export interface CsvOutcome {
@@ -135,7 +139,44 @@ function uploadRows(outcome: Outcome<UploadOutcome>, uploadMb: number): Row[] {
       goal: '< 100 MB',
       met: met(upload.rssGrowth < 100 * MB),
     },
+    ...clientRows(outcome.value),
   ];
+}
+
+function curlFigure(curl: UploadOutcome['curl'], figure: (value: ClientUpload) => string): string {
+  if (!curl) return 'curl: not installed, skipped';
+  return curl.ok ? `curl -F: ${figure(curl.value)}` : `curl failed: ${curl.error}`;
+}
+
+function clientRows({ sdk, curl }: UploadOutcome): Row[] {
+  const label = 'upload: SDK uploadFile, own process (MB/s)';
+  if (!sdk.ok) return [failed(label, sdk.error)];
+  return [
+    {
+      measurement: label,
+      taskyard: formatCount(sdk.value.mbPerSecond),
+      reference: curlFigure(curl, (value) => `${formatCount(value.mbPerSecond)} MB/s`),
+      ratio: curl?.ok ? formatRatio(sdk.value.mbPerSecond / curl.value.mbPerSecond) : '',
+      goal: '',
+      met: '',
+    },
+    {
+      measurement: 'upload: SDK process peak RSS growth (MB)',
+      taskyard: formatMeasure(sdk.value.rssGrowth / MB),
+      reference: curlFigure(curl, (value) => `+${formatMeasure(value.rssGrowth / MB)} MB`),
+      ratio: '',
+      goal: '',
+      met: '',
+    },
+  ];
+}
+
+function clientLine(name: string, bytes: number, client: ClientUpload): string {
+  return (
+    `${name}: ${formatCount(bytes / MB)} MB in ${formatMeasure(client.seconds)} s; RSS idle ` +
+    `${formatMeasure(client.idleRss / MB)} MB, peak ${formatMeasure(client.peakRss / MB)} MB ` +
+    `(${client.rssSamples} samples during the upload)`
+  );
 }
 
 function csvRows(outcome: Outcome<CsvOutcome>, rows: number): Row[] {
@@ -244,6 +285,9 @@ export function detailLines(results: TasksResults): string[] {
     );
     cpu('upload', upload.cpu);
     cpu('bare HTTP sink upload (server process)', results.upload.value.sink.cpu);
+    const { sdk, curl } = results.upload.value;
+    if (sdk.ok) lines.push(clientLine('SDK uploadFile', upload.bytes, sdk.value));
+    if (curl?.ok) lines.push(clientLine('curl -sf -F', upload.bytes, curl.value));
   }
   if (results.csv?.ok) {
     const { csv, psql } = results.csv.value;
