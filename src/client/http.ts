@@ -117,8 +117,11 @@ export class ApiHttp {
             ? undefined
             : JSON.stringify(request.json),
         signal,
-        // Node's fetch sends a stream body only when told it may answer before the body ends.
-        ...(body ? { duplex: 'half' } : {}),
+        // Node's fetch sends a stream body only when told it may answer before the body ends. A
+        // stream cannot be sent again after a redirect anyway, and with redirects allowed Node 20's
+        // fetch keeps every chunk it sent (the request's copy for a resend): the upload's memory
+        // would grow with the file.
+        ...(body ? { duplex: 'half', redirect: 'error' } : {}),
       });
       timer.restart();
       if (response.status >= 400) throw new TaskyardError(await problemOf(response));
