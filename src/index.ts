@@ -27,6 +27,7 @@ export type {
   TaskProcessorHandler,
   TaskProcessorOptions,
 } from './tasks/task-processor.decorator.js';
+export { OptionsSchema, type JsonSchema } from './tasks/options-schema.js';
 export { TaskCreator, type CreatedTask, type TaskInput } from './tasks/task-creator.js';
 export { TasksService } from './tasks/tasks.service.js';
 export type { TaskEventView, TaskStatus, TaskView } from './tasks/task.js';

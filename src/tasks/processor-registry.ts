@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
+import { type JsonSchema, optionsSchema } from './options-schema.js';
 import {
   TASK_PROCESSOR_METADATA,
   type TaskProcessorHandler,
@@ -9,12 +10,15 @@ import {
 export interface RegisteredProcessor {
   meta: TaskProcessorMetadata;
   instance: TaskProcessorHandler;
+  /** The JSON Schema of its options, from the class that validates them. */
+  optionsSchema: JsonSchema;
 }
 
 /**
  * Every @TaskProcessor provider of the application, whichever module provides it (Taskyard's, or a
  * host application's), by task type. Found on first use, after the providers exist: TaskRunner
- * asks at start-up, so two processors for one type, or one that cannot run, stop the start-up.
+ * asks at start-up, so two processors for one type, one that cannot run, or options whose checks
+ * have no JSON Schema form, stop the start-up.
  */
 @Injectable()
 export class ProcessorRegistry {
@@ -55,10 +59,20 @@ export class ProcessorRegistry {
         const both = [existing.where, where].sort().join(' and ');
         throw new Error(`Task type "${meta.type}" has two processors: ${both}`);
       }
-      found.set(meta.type, { meta, instance, where });
+      found.set(meta.type, { meta, instance, where, optionsSchema: schemaOf(meta, where) });
     }
     this.processors = found;
     return found;
+  }
+}
+
+function schemaOf(meta: TaskProcessorMetadata, where: string): JsonSchema {
+  try {
+    return optionsSchema(meta.options);
+  } catch (error) {
+    throw new Error(`${where}, task type "${meta.type}": ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 

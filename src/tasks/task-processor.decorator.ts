@@ -7,7 +7,10 @@ export const TASK_PROCESSOR_METADATA = 'taskyard:task-processor';
 export interface TaskProcessorOptions {
   /** What the task works on: an uploaded file, or a JSON payload. */
   input: 'file' | 'payload';
-  /** The class-validator DTO of its options; without one, options must be empty. */
+  /**
+   * The class-validator DTO of its options; without one, options must be empty. GET /task-types
+   * serves the JSON Schema made from its checks (a check of your own: add @OptionsSchema).
+   */
   options?: Type;
   /** A check across option fields, after the DTO's own: a message, or undefined when fine. */
   checkOptions?: (options: never) => string | undefined;

@@ -16,6 +16,7 @@ import {
   ValidateBy,
   ValidateNested,
 } from 'class-validator';
+import { OptionsSchema } from '../../options-schema.js';
 import { TEXT_ENCODINGS, type TextEncoding } from '../text-input.js';
 
 export const CSV_COLUMN_TYPES = ['int', 'float', 'bool', 'date', 'text'] as const;
@@ -43,8 +44,18 @@ function columnNameProblem(name: string): string | undefined {
   return undefined;
 }
 
+/** JSON Schema counts characters, not bytes: it can only say at most 63 of them. */
+const COLUMN_NAME_SCHEMA = {
+  minLength: 1,
+  maxLength: MAX_NAME_BYTES,
+  pattern: '^[^\\u0000]*$',
+  not: { const: LINE_COLUMN },
+  description: `1 to ${MAX_NAME_BYTES} bytes of UTF-8, no NUL, not ${LINE_COLUMN}`,
+};
+
 function IsColumnName(): PropertyDecorator {
-  return ValidateBy({
+  const schema = OptionsSchema(COLUMN_NAME_SCHEMA);
+  const check = ValidateBy({
     name: 'isColumnName',
     validator: {
       validate: (value: unknown) => typeof value === 'string' && !columnNameProblem(value),
@@ -54,6 +65,10 @@ function IsColumnName(): PropertyDecorator {
           : `${args?.property ?? 'name'} must be 1 to 63 bytes (UTF-8) long with no NUL character`,
     },
   });
+  return (target, property) => {
+    check(target, property);
+    schema(target, property);
+  };
 }
 
 const NO_LINE_BREAK = /^[^\r\n]*$/;
