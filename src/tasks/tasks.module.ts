@@ -7,6 +7,7 @@ import { ProcessorRegistry } from './processor-registry.js';
 import { TaskCreator } from './task-creator.js';
 import { TaskEventsListener } from './task-events.listener.js';
 import { TaskRunner } from './task-runner.js';
+import { TaskTypesController } from './task-types.controller.js';
 import { TasksController } from './tasks.controller.js';
 import { TasksRepository } from './tasks.repository.js';
 import { TasksService } from './tasks.service.js';
@@ -32,7 +33,7 @@ export class TasksModule {}
 /** The tasks API, for API roles. */
 @Module({
   imports: [TasksModule, FilesModule, TenantLimitsModule],
-  controllers: [TasksController],
+  controllers: [TasksController, TaskTypesController],
   providers: [ImportRowsService],
 })
 export class TasksApiModule {}

@@ -18,6 +18,7 @@ const OPERATIONS: Record<string, string> = {
   'GET /health/ready': 'getReadiness',
   'GET /metrics': 'getMetrics',
   'POST /api/v1/tasks': 'createTask',
+  'GET /api/v1/task-types': 'listTaskTypes',
   'GET /api/v1/tasks': 'listTasks',
   'GET /api/v1/tasks/{id}': 'getTask',
   'DELETE /api/v1/tasks/{id}': 'deleteTask',

@@ -5,6 +5,8 @@ import { waitFor } from './wait.js';
 export const TASKS_PATH = '/api/v1/tasks';
 export const FINISHED = ['succeeded', 'failed', 'cancelled'] as const;
 export const PROBLEM_JSON = /^application\/problem\+json/;
+/** The task types Taskyard ships, by name (GET /task-types lists them in this order). */
+export const BUILT_IN_TYPES = ['batch', 'csv.import', 'echo', 'sleep', 'text.analyze'];
 
 /** A task as the API shows it (the fields tests look at). */
 export interface TaskBody {

@@ -9,6 +9,7 @@ import type { Session } from './api.js';
 import { errorSession } from './error-session.js';
 import { filesSession } from './files-session.js';
 import type { paths } from './openapi.js';
+import { taskTypesSession } from './task-types-session.js';
 import { readmeSession } from './tasks-session.js';
 import { taskActions } from './tasks-actions.js';
 
@@ -31,9 +32,15 @@ async function main(): Promise<void> {
     maxUploadBytes: Number(setting('MAX_UPLOAD_BYTES')),
     jobId: setting('CONTRACT_JOB_ID'),
   };
-  for (const part of [readmeSession, taskActions, filesSession, errorSession, adminSession]) {
-    await part(session);
-  }
+  const parts = [
+    taskTypesSession,
+    readmeSession,
+    taskActions,
+    filesSession,
+    errorSession,
+    adminSession,
+  ];
+  for (const part of parts) await part(session);
 }
 
 main().catch((error: unknown) => {
