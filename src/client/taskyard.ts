@@ -17,6 +17,7 @@ import type {
   Task,
   TaskEvent,
   TaskPage,
+  TaskType,
   UploadProgress,
 } from './types.js';
 
@@ -73,6 +74,15 @@ export class Taskyard {
   }
 
   // tasks
+
+  /** Every task type the service runs, by name, with the JSON Schema of its options. */
+  async taskTypes(options: CallOptions = {}): Promise<TaskType[]> {
+    const list = await this.http.json<{ types: TaskType[] }>(
+      { method: 'GET', path: '/task-types' },
+      options,
+    );
+    return list.types;
+  }
 
   /** A task from JSON (`payload`, or `fileId` of a file uploaded before). */
   createTask(

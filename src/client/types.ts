@@ -85,6 +85,16 @@ export interface ListTasksQuery {
   limit?: number;
 }
 
+/** A task type the service runs, and what submitting one takes. */
+export interface TaskType {
+  type: string;
+  input: 'file' | 'payload';
+  /** File input: the media types it takes, empty when it takes any. Payload input: empty. */
+  mediaTypes: string[];
+  /** The JSON Schema of its options, made from the checks the server runs on them. */
+  options: Record<string, unknown>;
+}
+
 export interface CreateTaskInput {
   type: string;
   payload?: unknown;

@@ -18,6 +18,7 @@ import {
 import { startTestApp, type TestApp } from '../support/app.js';
 import { TEST_ADMIN_KEY } from '../support/auth.js';
 import { startHttpProxyWithoutWebSocket } from '../support/http-proxy.js';
+import { BUILT_IN_TYPES } from '../support/tasks.js';
 
 const GOOD_ROWS = 30_000;
 const MAX_UPLOAD_BYTES = 4 * 1024 * 1024;
@@ -418,6 +419,20 @@ describe('the client SDK (taskyard/client) against a started service', () => {
       } finally {
         await client.cancelTask(task.id);
       }
+    });
+  });
+
+  it('lists the task types with their input and options schema', async () => {
+    const types = await client.taskTypes();
+    expect(types.map((t) => t.type)).toEqual(BUILT_IN_TYPES);
+    const csv = types.find((t) => t.type === 'csv.import');
+    expect(csv).toMatchObject({ input: 'file', options: { additionalProperties: false } });
+    expect(csv?.mediaTypes).toContain('text/csv');
+    expect(types.find((t) => t.type === 'echo')).toEqual({
+      type: 'echo',
+      input: 'payload',
+      mediaTypes: [],
+      options: { type: 'object', properties: {}, additionalProperties: false },
     });
   });
 
