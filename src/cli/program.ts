@@ -6,6 +6,7 @@ import { addLoginCommand } from './commands/login.js';
 import { addQueuesCommands } from './commands/queues.js';
 import { addSubmitCommands } from './commands/submit.js';
 import { addTasksCommands } from './commands/tasks.js';
+import { addTypesCommand } from './commands/types.js';
 import { CliContext, type GlobalFlags } from './context.js';
 import { DEFAULT_URL } from './settings.js';
 
@@ -34,6 +35,7 @@ export function buildProgram(signal: AbortSignal): Command {
     new CliContext(command.optsWithGlobals<GlobalFlags>(), signal);
   addSubmitCommands(program, contextOf);
   addTasksCommands(program, contextOf);
+  addTypesCommand(program, contextOf);
   addArtifactsCommands(program, contextOf);
   addKeysCommands(program, contextOf);
   addQueuesCommands(program, contextOf);

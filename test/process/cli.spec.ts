@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { bearer, TEST_ADMIN_KEY } from '../support/auth.js';
-import { getTask, type TaskBody } from '../support/tasks.js';
+import { BUILT_IN_TYPES, getTask, type TaskBody } from '../support/tasks.js';
 import { waitFor } from '../support/wait.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -325,6 +325,24 @@ describe('the taskyard CLI', () => {
     expect(userCannot.code).toBe(1);
   });
 
+  it('lists the task types as a table, and with --json their options schemas', async () => {
+    const listed = await taskyard(['types']);
+    expect(listed).toMatchObject({ code: 0, stderr: '' });
+    const [header, ...rows] = listed.stdout.trimEnd().split('\n');
+    expect(header).toMatch(/^type +input +media types +options$/);
+    const cells = (type: string) => rows.find((r) => r.startsWith(`${type} `))?.split(/ {2,}/);
+    expect(cells('sleep')).toEqual(['sleep', 'payload', '-', 'ms']);
+    expect(cells('echo')).toEqual(['echo', 'payload', '-', '-']);
+    expect(cells('csv.import')?.slice(0, 2)).toEqual(['csv.import', 'file']);
+    expect(cells('csv.import')?.[2]).toContain('text/csv');
+    const types = await json<{ type: string; options: { properties: object } }[]>(['types']);
+    expect(types.map((t) => t.type)).toEqual(BUILT_IN_TYPES);
+    const sleep = types.find((t) => t.type === 'sleep');
+    expect(sleep?.options.properties).toEqual({
+      ms: { type: 'integer', minimum: 0, maximum: 3_600_000, default: 1000 },
+    });
+  });
+
   it('pauses and resumes a queue', async () => {
     const paused = await taskyard(['queues', 'pause', 'tasks']);
     expect(paused).toMatchObject({ code: 0, stdout: 'queue tasks paused\n' });
@@ -397,6 +415,7 @@ describe('the taskyard CLI', () => {
       ['tasks', 'cancel'],
       ['tasks', 'retry'],
       ['tasks', 'rm'],
+      ['types'],
       ['artifacts'],
       ['artifacts', 'get'],
       ['keys'],
