@@ -18,6 +18,7 @@ export { JobHandler } from './jobs/job-handler.decorator.js';
 export type { JobContext, JobHandlerOptions } from './jobs/job-handler.decorator.js';
 export { JobsService, type EnqueueOptions } from './jobs/jobs.service.js';
 export type { Job, JobSpec, JobStatus } from './jobs/job.js';
+export type { JobWait, JobWaitReason } from './jobs/sql/explain.sql.js';
 export { JobCancelledError, JobTimeoutError, PermanentJobError } from './jobs/errors.js';
 
 export { TaskProcessor } from './tasks/task-processor.decorator.js';
@@ -31,6 +32,7 @@ export { OptionsSchema, type JsonSchema } from './tasks/options-schema.js';
 export { TaskCreator, type CreatedTask, type TaskInput } from './tasks/task-creator.js';
 export { TasksService } from './tasks/tasks.service.js';
 export type { TaskEventView, TaskStatus, TaskView } from './tasks/task.js';
+export type { TaskWaiting, TaskWaitReason } from './tasks/task-waiting.js';
 export type { TaskEntity } from './tasks/task.entity.js';
 export type { TaskSpec } from './tasks/task-spec.js';
 export type { Caller } from './auth/api-key.js';

@@ -30,6 +30,7 @@ export function taskDetails(task: Task): string {
     ['finished', utc(task.finishedAt)],
   ];
   if (task.runAt) pairs.push(['runs at', utc(task.runAt)]);
+  if (task.waiting) pairs.push(['waiting', `${task.waiting.reason}: ${task.waiting.message}`]);
   if (task.parentId) pairs.push(['parent', task.parentId]);
   if (task.error) pairs.push(['error', problemText(task.error)]);
   return [fields(pairs), ...outcomeLines(task)].join('\n');

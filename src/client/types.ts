@@ -43,6 +43,8 @@ export interface Task {
   children?: { total: number; succeeded: number; failed: number; cancelled: number };
   /** The seq of its latest event. */
   lastSeq: number;
+  /** Why it is not running yet: in the answer of `getTask` only, while it waits. */
+  waiting?: TaskWaiting;
   createdAt: string;
   updatedAt: string;
   startedAt: string | null;
@@ -51,6 +53,31 @@ export interface Task {
   tenant?: string;
   /** In the answer of `getTask` (empty until the task has finished). */
   artifacts?: ArtifactInfo[];
+}
+
+/** Why a task is not running yet, the first that holds in this order. */
+export type TaskWaitReason =
+  'run_at' | 'queue_paused' | 'concurrency_key' | 'group_cap' | 'children' | 'behind';
+
+/** `waiting` of a task: the reason, a sentence, and the detail members of that reason. */
+export interface TaskWaiting {
+  reason: TaskWaitReason;
+  message: string;
+  /** run_at: not before then. */
+  runAt?: string;
+  /** queue_paused: the paused queue. */
+  queue?: string;
+  /** concurrency_key: the running task that holds the key (null: none the key may see). */
+  blockedBy?: string | null;
+  /** group_cap: the tenant at its cap of running tasks, the cap and how many run. */
+  tenant?: string;
+  maxRunning?: number;
+  running?: number;
+  /** children: how many the parent has, and how many have not finished. */
+  total?: number;
+  unfinished?: number;
+  /** behind: runnable tasks ahead of it in claim order. */
+  ahead?: number;
 }
 
 /** One event of a task's log: REST `GET /tasks/:id/events` and the Socket.IO `task.event`. */

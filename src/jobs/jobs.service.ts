@@ -9,6 +9,7 @@ import { HandlerRegistry } from './handler-registry.js';
 import { type Job, type JobSpec, toJob } from './job.js';
 import { JobsMetrics } from './jobs.metrics.js';
 import { cancelJobs, retryJob, selectJob } from './sql/control.sql.js';
+import { explainWait, type JobWait } from './sql/explain.sql.js';
 import { setGroupMaxRunning } from './sql/groups.sql.js';
 
 export interface EnqueueOptions {
@@ -80,6 +81,12 @@ export class JobsService {
   async get(id: string): Promise<Job | undefined> {
     const row = isJobId(id) ? await selectJob(this.db, id) : undefined;
     return row && toJob(row);
+  }
+
+  /** Why a queued job is not running (see explain.sql.ts); undefined when it is not queued. */
+  async explainWait(id: string): Promise<JobWait | undefined> {
+    if (!isJobId(id)) return undefined;
+    return explainWait(this.db, id, this.config.jobs.groupMaxRunning);
   }
 
   /** A queued job ends `cancelled` now; a running one is signalled and ends `cancelled` when its handler stops. */

@@ -9,6 +9,8 @@ import {
   type TaskStatus,
   type TaskView,
 } from './task.js';
+import { AHEAD_COUNT_LIMIT } from '../jobs/sql/explain.sql.js';
+import { TASK_WAIT_REASONS, type TaskWaiting, type TaskWaitReason } from './task-waiting.js';
 import type { TaskPage } from './tasks.service.js';
 
 /** The OpenAPI schemas of what the task routes answer; `implements` keeps them beside the types. */
@@ -52,6 +54,66 @@ export class ChildrenTallyDto {
 
   @ApiProperty({ type: 'integer' })
   cancelled: number;
+}
+
+/** One schema for every reason: each reason fills its own detail members (named per member). */
+@ApiSchema({ name: 'TaskWaiting' })
+export class TaskWaitingDto implements TaskWaiting {
+  @ApiProperty({
+    enum: TASK_WAIT_REASONS,
+    description:
+      'The first that holds, in this order: run_at (not due yet: a retry waiting out its ' +
+      'backoff), queue_paused, concurrency_key (held by a running task), group_cap (its ' +
+      "tenant's running tasks at its cap), children (a batch parent whose own work is done), " +
+      'behind (runnable, with `ahead` tasks to be claimed first).',
+    example: 'behind',
+  })
+  reason: TaskWaitReason;
+
+  @ApiProperty({ example: '3 runnable tasks are ahead of it.' })
+  message: string;
+
+  @ApiTimestamp({ required: false, description: 'run_at: not before then.' })
+  runAt?: Date;
+
+  @ApiPropertyOptional({ description: 'queue_paused: the paused queue.', example: 'tasks' })
+  queue?: string;
+
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description:
+      'concurrency_key: the running task that holds the key; null when it is not a task this API key may see.',
+  })
+  blockedBy?: string | null;
+
+  @ApiPropertyOptional({ description: 'group_cap: the tenant at its cap of running tasks.' })
+  tenant?: string;
+
+  @ApiPropertyOptional({ type: 'integer', description: "group_cap: the tenant's cap." })
+  maxRunning?: number;
+
+  @ApiPropertyOptional({ type: 'integer', description: 'group_cap: its tasks running now.' })
+  running?: number;
+
+  @ApiPropertyOptional({ type: 'integer', description: 'children: how many the parent has.' })
+  total?: number;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'children: how many of them have not finished.',
+  })
+  unfinished?: number;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    description:
+      'behind: runnable tasks ahead of it in claim order (priority, then run_at, then creation), ' +
+      `counted up to ${AHEAD_COUNT_LIMIT}.`,
+    example: 3,
+  })
+  ahead?: number;
 }
 
 @ApiSchema({ name: 'Task' })
@@ -108,6 +170,14 @@ export class TaskViewDto implements TaskView {
     description: 'The seq of its latest event: `GET …/events?after=<seq>` continues from here.',
   })
   lastSeq: number;
+
+  @ApiPropertyOptional({
+    type: TaskWaitingDto,
+    description:
+      'Why it is not running yet: only in the answer of GET /tasks/{id}, for a queued task or a ' +
+      'batch parent waiting for its children; absent otherwise (and never in lists or events).',
+  })
+  waiting?: TaskWaitingDto;
 
   @ApiTimestamp()
   createdAt: Date;

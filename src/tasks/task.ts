@@ -1,5 +1,6 @@
 import type { TaskEventEntity } from './task-event.entity.js';
 import type { TaskEntity } from './task.entity.js';
+import type { TaskWaiting } from './task-waiting.js';
 
 export const TASK_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
@@ -51,6 +52,11 @@ export interface TaskView {
   children?: { total: number; succeeded: number; failed: number; cancelled: number };
   /** The seq of its latest event: GET .../events?after=<seq> continues from here. */
   lastSeq: number;
+  /**
+   * Why it is not running: a queued task, or a batch parent waiting for its children, read on its
+   * own (GET /tasks/{id}); absent otherwise, and never in lists or events.
+   */
+  waiting?: TaskWaiting;
   createdAt: Date;
   updatedAt: Date;
   startedAt: Date | null;

@@ -192,11 +192,13 @@ export class TasksController {
     // Cache-Control: no-cache that fetch() adds to every conditional request. Express drops the body.
     if (knownSeq !== undefined && Number(knownSeq) === task.lastSeq) response.status(304);
     // Outputs are written while a task runs; a task that has not finished shows none yet.
-    const artifacts = FINISHED_STATUSES.includes(task.status)
-      ? await this.files.listArtifacts(task.id)
-      : [];
+    const [artifacts, waiting] = await Promise.all([
+      FINISHED_STATUSES.includes(task.status) ? this.files.listArtifacts(task.id) : [],
+      this.tasks.waiting(caller, task),
+    ]);
     return {
       ...toTaskView(task, caller.role === 'admin'),
+      ...(waiting && { waiting }),
       artifacts: artifacts.map((a) => ({
         name: a.artifactName ?? '',
         size: Number(a.size),

@@ -127,6 +127,15 @@ export class TasksRepository {
     return (await db.query<TaskEntity>(this.findTask([id, tenant ?? null]))).rows[0];
   }
 
+  /** The id of the task that runs as job `jobId`, if it is one of `tenant` (undefined: any). */
+  async idOfJob(jobId: string, tenant?: string): Promise<string | null> {
+    const task = await this.tasks.findOne({
+      select: { id: true },
+      where: { jobId, ...(tenant === undefined ? {} : { tenant }) },
+    });
+    return task?.id ?? null;
+  }
+
   /** In the create's transaction: hand-written, since TypeORM cannot join a pg transaction. */
   async findByIdempotencyKey(tx: Db, tenant: string, key: string): Promise<TaskEntity | undefined> {
     const { rows } = await tx.query<TaskEntity>(

@@ -15,6 +15,7 @@ import {
 } from './task.js';
 import type { TaskEntity } from './task.entity.js';
 import { TaskEventsListener } from './task-events.listener.js';
+import { childrenWaiting, queuedWaiting, type TaskWaiting } from './task-waiting.js';
 import type { ListEventsQuery, ListTasksQuery } from './tasks.dto.js';
 import { TasksRepository } from './tasks.repository.js';
 
@@ -145,6 +146,20 @@ export class TasksService {
     } finally {
       next.cancel();
     }
+  }
+
+  /**
+   * Why the task is not running (`waiting` of a task read on its own): a queued task's job
+   * explained by the claim's conditions, or a batch parent waiting for its children. One query
+   * or two; list pages and events never pay for it.
+   */
+  async waiting(caller: Caller, task: TaskEntity): Promise<TaskWaiting | undefined> {
+    if (task.status !== 'queued') return childrenWaiting(task);
+    const wait = await this.jobs.explainWait(task.jobId);
+    if (!wait) return undefined;
+    const blockedBy =
+      wait.blockedBy && (await this.tasks.idOfJob(wait.blockedBy, tenantScope(caller)));
+    return queuedWaiting(task, wait, blockedBy ?? null);
   }
 
   async artifact(caller: Caller, id: string, name: string): Promise<FileEntity> {
