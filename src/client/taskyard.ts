@@ -103,6 +103,7 @@ export class Taskyard {
   ): Promise<Task> {
     const fields: [string, string][] = [['type', input.type]];
     if (input.options !== undefined) fields.push(['options', JSON.stringify(input.options)]);
+    if (input.concurrencyKey !== undefined) fields.push(['concurrencyKey', input.concurrencyKey]);
     return this.upload('/tasks', file, input, fields, options, idempotency(options));
   }
 

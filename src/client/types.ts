@@ -128,11 +128,15 @@ export interface CreateTaskInput {
   options?: object;
   /** A file uploaded before (`uploadFile`), for file types. */
   fileId?: string;
+  /** Never two running tasks of the tenant with this key at once. */
+  concurrencyKey?: string;
 }
 
 export interface SubmitFileInput {
   type: string;
   options?: object;
+  /** Never two running tasks of the tenant with this key at once. */
+  concurrencyKey?: string;
   fileName?: string;
   mediaType?: string;
 }

@@ -226,13 +226,17 @@ export class TaskCreator {
   }
 }
 
-/** The group makes the queue cap the tenant's running tasks (its limit is set on the group). */
-function jobSpec({ spec, groupKey, parent }: NewTask, taskId: string) {
+/**
+ * The group makes the queue cap the tenant's running tasks (its limit is set on the group); the
+ * concurrency key is the tenant's, so that tenants never hold up each other's tasks.
+ */
+function jobSpec({ tenant, spec, groupKey, parent }: NewTask, taskId: string) {
   const { meta } = spec.processor;
   return {
     type: `${TASK_JOB_PREFIX}${spec.type}`,
     queue: TASKS_QUEUE,
     groupKey,
+    concurrencyKey: spec.concurrencyKey && `task:${tenant}:${spec.concurrencyKey}`,
     payload: { taskId },
     maxAttempts: meta.maxAttempts,
     timeoutMs: meta.timeoutMs,

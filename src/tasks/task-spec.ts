@@ -11,9 +11,19 @@ export interface TaskSpec {
   payload?: unknown;
   options?: unknown;
   fileId?: unknown;
+  concurrencyKey?: unknown;
 }
 
-const SPEC_FIELDS: ReadonlySet<string> = new Set(['type', 'payload', 'options', 'fileId']);
+const SPEC_FIELDS: ReadonlySet<string> = new Set([
+  'type',
+  'payload',
+  'options',
+  'fileId',
+  'concurrencyKey',
+]);
+
+/** A concurrency key as a client gives it: printable, no spaces, as an Idempotency-Key. */
+export const CONCURRENCY_KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 
 /** The keys of a JSON spec (a request body, a manifest line) that a TaskSpec does not have. */
 export function unknownSpecFields(spec: object): string[] {
@@ -27,6 +37,8 @@ export interface CheckedTaskSpec {
   options: Record<string, unknown>;
   payload: unknown;
   fileId?: string;
+  /** Never two running tasks of the tenant with this key at once. */
+  concurrencyKey?: string;
 }
 
 /**
@@ -59,6 +71,7 @@ export async function checkTaskSpec(
   if (meta.input === 'file' && spec.payload !== undefined) {
     errors.push(field('payload', `${meta.type} takes a file, not a payload`));
   }
+  const concurrencyKey = checkConcurrencyKey(spec.concurrencyKey, errors);
   const options = await checkDto(meta.options, spec.options, 'options', errors);
   const payload = meta.payload
     ? await checkDto(meta.payload, spec.payload, 'payload', errors)
@@ -68,7 +81,14 @@ export async function checkTaskSpec(
     if (problem) errors.push(field('options', problem));
   }
   if (errors.length > 0) return errors;
-  return { processor, type: meta.type, options, payload, fileId };
+  return {
+    processor,
+    type: meta.type,
+    options,
+    payload,
+    fileId,
+    ...(concurrencyKey !== undefined && { concurrencyKey }),
+  };
 }
 
 /** A file task's input: of a type its processor reads, and not empty. */
@@ -90,6 +110,15 @@ export function checkInputFile(
       extensions: { field: at, mediaType: file.mediaType, accepted },
     });
   }
+}
+
+function checkConcurrencyKey(raw: unknown, errors: FieldError[]): string | undefined {
+  if (raw === undefined) return undefined;
+  if (typeof raw === 'string' && CONCURRENCY_KEY_PATTERN.test(raw)) return raw;
+  errors.push(
+    field('concurrencyKey', 'concurrencyKey must be 1 to 200 printable ASCII characters'),
+  );
+  return undefined;
 }
 
 async function checkDto(

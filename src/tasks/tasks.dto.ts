@@ -19,7 +19,15 @@ import {
 import { ApiAnyValue } from '../http/openapi.js';
 import { validationProblem } from '../http/validation.js';
 import { TASK_STATUSES, type TaskStatus } from './task.js';
-import { type TaskSpec, unknownSpecFields } from './task-spec.js';
+import { CONCURRENCY_KEY_PATTERN, type TaskSpec, unknownSpecFields } from './task-spec.js';
+
+const CONCURRENCY_KEY_DOC = {
+  pattern: CONCURRENCY_KEY_PATTERN.source,
+  description:
+    'Never two running tasks of your tenant with this key at once: a task whose key a running ' +
+    'task holds waits (its `waiting` says `concurrency_key` and names that task).',
+  example: 'customer-42',
+};
 
 /** The JSON body of POST /tasks (documentation: the body is checked against the type's processor). */
 @ApiSchema({ name: 'CreateTask' })
@@ -49,6 +57,9 @@ export class CreateTaskDto {
     description: 'For file types: a file uploaded before with POST /files.',
   })
   fileId?: string;
+
+  @ApiPropertyOptional(CONCURRENCY_KEY_DOC)
+  concurrencyKey?: string;
 }
 
 /** The multipart/form-data body of POST /tasks: the file travels with the task. */
@@ -71,6 +82,9 @@ export class CreateTaskFormDto {
     example: '{"delimiter":";"}',
   })
   options?: string;
+
+  @ApiPropertyOptional(CONCURRENCY_KEY_DOC)
+  concurrencyKey?: string;
 }
 
 /** A JSON body of POST /tasks as a spec: an object without unknown fields. */
@@ -87,9 +101,12 @@ export function specFromJson(body: unknown): TaskSpec {
   return body;
 }
 
-const FORM_FIELDS = new Set(['type', 'options']);
+const FORM_FIELDS = new Set(['type', 'options', 'concurrencyKey']);
 
-/** The text fields of a multipart POST /tasks as a spec: `type`, and `options` as JSON text. */
+/**
+ * The text fields of a multipart POST /tasks as a spec: `type`, `options` as JSON text, and
+ * `concurrencyKey`.
+ */
 export function specFromForm(fields: Record<string, string>): TaskSpec {
   const unknown = Object.keys(fields).filter((key) => !FORM_FIELDS.has(key));
   if (unknown.length > 0) {
@@ -105,7 +122,7 @@ export function specFromForm(fields: Record<string, string>): TaskSpec {
       throw validationProblem([{ field: 'options', messages: ['options must be JSON text'] }]);
     }
   }
-  return { type: fields.type, options };
+  return { type: fields.type, options, concurrencyKey: fields.concurrencyKey };
 }
 
 export class ListTasksQuery {

@@ -35,6 +35,10 @@ type Waiting = Record<string, unknown> & { reason: string; message: string };
 type TaskWithWaiting = TaskBody & { runAt: string | null; waiting?: Waiting };
 
 const LONG_SLEEP = { type: 'sleep', options: { ms: 600_000 } };
+const KEY_ERROR = {
+  field: 'concurrencyKey',
+  messages: ['concurrencyKey must be 1 to 200 printable ASCII characters'],
+};
 
 /** GET /tasks/{id}, its answer checked against the OpenAPI document (objects read closed). */
 async function readTask(
@@ -176,25 +180,47 @@ describe('why a queued task waits, with a worker process running tasks', () => {
 
   it('concurrency_key: names the running task that holds the key; the running one has none', async () => {
     const key = await createUserKey(t.baseUrl, 'keyed');
-    await setPaused(t, true);
-    const first = await createTask(t.baseUrl, key, LONG_SLEEP);
-    const second = await createTask(t.baseUrl, key, LONG_SLEEP);
-    // Tasks get no concurrency key from the API: the key is set on their jobs, before any claim.
-    await t.database.query(
-      `UPDATE jobs SET concurrency_key = 'report:42'
-       WHERE id IN (SELECT job_id FROM tasks WHERE id = ANY($1::uuid[]))`,
-      [[first.id, second.id]],
-    );
-    await setPaused(t, false);
+    const keyed = { ...LONG_SLEEP, concurrencyKey: 'report-42' };
+    const first = await createTask(t.baseUrl, key, keyed);
     const holder = await running(key, first.id);
     expect('waiting' in (await readTask(t, document, key, holder.id))).toBe(false);
+    const second = await new Taskyard({ url: t.baseUrl, key }).createTask(keyed);
     expect((await readTask(t, document, key, second.id)).waiting).toEqual({
       reason: 'concurrency_key',
       message: `Its concurrency key is held by task ${first.id}.`,
       blockedBy: first.id,
     });
-    await cancel(t, key, second.id);
-    await cancel(t, key, first.id);
+    // The key is the tenant's: another tenant's task with the same key runs.
+    const other = await createUserKey(t.baseUrl, 'keyed-other');
+    const elsewhere = await createTask(t.baseUrl, other, keyed);
+    await running(other, elsewhere.id);
+    for (const [owner, id] of [
+      [key, second.id],
+      [other, elsewhere.id],
+      [key, first.id],
+    ]) {
+      await cancel(t, owner, id);
+    }
+  });
+
+  it('refuses a concurrency key that is not 1 to 200 printable characters', async () => {
+    const key = await createUserKey(t.baseUrl, 'keyed-bad');
+    for (const concurrencyKey of ['', 'a b', 'x'.repeat(201), 42]) {
+      const refused = await request(t.baseUrl)
+        .post(TASKS_PATH)
+        .set(bearer(key))
+        .send({ type: 'echo', payload: {}, concurrencyKey })
+        .expect(422);
+      expect(refused.body.errors).toEqual([KEY_ERROR]);
+    }
+    const form = await request(t.baseUrl)
+      .post(TASKS_PATH)
+      .set(bearer(key))
+      .field('type', 'text.analyze')
+      .field('concurrencyKey', 'a b')
+      .attach('file', Buffer.from('some words\n'), { filename: 'a.txt', contentType: 'text/plain' })
+      .expect(422);
+    expect(form.body.errors).toEqual([KEY_ERROR]);
   });
 
   it('group_cap: names the tenant, its cap and its running tasks', async () => {

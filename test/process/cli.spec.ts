@@ -278,6 +278,30 @@ describe('the taskyard CLI', () => {
     expect(gone.stderr).toMatch(/^taskyard: Not Found: /);
   });
 
+  it('runs tasks with a concurrency key, and tasks get says why the second one waits', async () => {
+    const sleep = ['run', 'sleep', '--options', '{"ms":60000}', '--concurrency-key', 'cli-key'];
+    const first = await json<TaskBody>(sleep);
+    await waitFor(
+      'the first sleep to run',
+      async () => (await getTask(app.baseUrl, TEST_ADMIN_KEY, first.id)).status === 'running',
+    );
+    const second = await json<TaskBody>(sleep);
+    const details = await taskyard(['tasks', 'get', second.id]);
+    expect(details.stdout).toMatch(
+      new RegExp(
+        `^waiting +concurrency_key: Its concurrency key is held by task ${first.id}\\.$`,
+        'm',
+      ),
+    );
+    for (const task of [second, first]) {
+      expect((await taskyard(['tasks', 'cancel', task.id])).code).toBe(0);
+      await waitFor(
+        'the cancel',
+        async () => (await getTask(app.baseUrl, TEST_ADMIN_KEY, task.id)).status === 'cancelled',
+      );
+    }
+  });
+
   it('downloads an artifact to a file and to stdout, byte for byte as the service serves it', async () => {
     const task = await json<TaskBody>(importPeople());
     const response = await fetch(`${app.baseUrl}/api/v1/tasks/${task.id}/artifacts/rejects.csv`, {

@@ -10,13 +10,15 @@ import { jsonArgument, jsonObjectArgument } from '../json-input.js';
 interface CreateFlags extends FollowFlags {
   options?: string;
   idempotencyKey?: string;
+  concurrencyKey?: string;
 }
 
-/** The flags `submit` and `run` share: options, idempotency key, following. */
+/** The flags `submit` and `run` share: options, idempotency and concurrency keys, following. */
 function withCreateFlags(command: Command): Command {
   return command
     .option('--options <json>', "the type's options as JSON, or @FILE to read them from a file")
     .option('--idempotency-key <key>', 'the same key again answers with the same task')
+    .option('--concurrency-key <key>', 'never two running tasks of yours with this key at once')
     .option('--follow', "show the task's progress live until it ends, then its result")
     .addOption(
       new Option('--cancel-on-exit', 'with --follow: Ctrl-C cancels the task').implies({
@@ -40,7 +42,7 @@ export function addSubmitCommands(program: Command, contextOf: ContextOf): void 
     const display = createDisplay(context.displayMode, path.basename(file));
     const upload = client.submitFile(
       file,
-      { type: flags.type, ...(options ? { options } : {}) },
+      { type: flags.type, ...(options ? { options } : {}), ...concurrency(flags) },
       {
         signal: context.signal,
         idempotencyKey: flags.idempotencyKey,
@@ -67,11 +69,20 @@ export function addSubmitCommands(program: Command, contextOf: ContextOf): void 
     const options = await jsonObjectArgument(flags.options, '--options');
     const client = await context.client();
     const task = await client.createTask(
-      { type, ...(payload === undefined ? {} : { payload }), ...(options ? { options } : {}) },
+      {
+        type,
+        ...(payload === undefined ? {} : { payload }),
+        ...(options ? { options } : {}),
+        ...concurrency(flags),
+      },
       { signal: context.signal, idempotencyKey: flags.idempotencyKey },
     );
     await finishCommand(context, client, task, createDisplay(context.displayMode), flags);
   });
+}
+
+function concurrency(flags: CreateFlags): { concurrencyKey?: string } {
+  return flags.concurrencyKey === undefined ? {} : { concurrencyKey: flags.concurrencyKey };
 }
 
 /** The file's size, or one line saying why it cannot be sent. */
