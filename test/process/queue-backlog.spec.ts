@@ -7,7 +7,7 @@ import type { QueryResultRow } from 'pg';
 import { JobsService } from '../../src/jobs/jobs.service.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { spawnService, type ServiceProcess } from '../support/service-process.js';
+import { spawnService, type ServiceProcess, workerSettings } from '../support/service-process.js';
 import { QUICK_RUNS_TABLE } from '../support/queue-test-handlers.js';
 import { procStatusBytes } from '../support/task-processes.js';
 
@@ -71,11 +71,7 @@ describe('the queue under a large backlog', () => {
     const started = Date.now();
     worker = spawnService(
       {
-        DATABASE_URL: database.url,
-        DATA_DIR: dataDir,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        ROLE: 'worker',
+        ...workerSettings(database.url, dataDir),
         LOG_LEVEL: 'warn',
         WORKER_CONCURRENCY: '10',
         WORKER_PREFETCH: '1000',

@@ -7,7 +7,7 @@ import { Database } from '../../src/database/database.js';
 import { JobsService } from '../../src/jobs/jobs.service.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { spawnService, type ServiceProcess } from '../support/service-process.js';
+import { spawnService, type ServiceProcess, workerSettings } from '../support/service-process.js';
 import { TEST_RUNS_TABLE } from '../support/test-handlers.js';
 import {
   ABORTABLE_RUNS_TABLE,
@@ -37,11 +37,7 @@ describe('the queue across worker processes', () => {
     const started = Array.from({ length: count }, () =>
       spawnService(
         {
-          DATABASE_URL: database.url,
-          DATA_DIR: dataDir,
-          PORT: '0',
-          HOST: '127.0.0.1',
-          ROLE: 'worker',
+          ...workerSettings(database.url, dataDir),
           LOG_LEVEL: 'info',
           WORKER_CONCURRENCY: '4',
           JOBS_LEASE_MS: '1500',

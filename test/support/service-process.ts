@@ -85,6 +85,17 @@ export function spawnService(
   return { child, lines, waitForLine, exited };
 }
 
+/** A worker process under test: the test's database and data folder, a free port on loopback. */
+export function workerSettings(databaseUrl: string, dataDir: string): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    DATA_DIR: dataDir,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ROLE: 'worker',
+  };
+}
+
 /** The port a service reported in its "listening" log line. */
 export async function listeningPort(service: ServiceProcess): Promise<number> {
   const line = await service.waitForLine(/Taskyard listening on/);
