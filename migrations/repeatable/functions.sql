@@ -161,3 +161,12 @@ CREATE TRIGGER jobs_tasks_follow
   FOR EACH ROW
   WHEN (OLD.status IS DISTINCT FROM NEW.status AND NEW.type LIKE 'task:%')
   EXECUTE FUNCTION tasks_follow_job();
+
+-- Whether a registered worker process counts as alive: it has not stopped, and it was heard from
+-- within p_gone_after_ms (WORKERS_GONE_AFTER_MS of the reader). The one definition, for every read
+-- of worker_processes; plain SQL, so it is inlined into the query that calls it.
+CREATE OR REPLACE FUNCTION worker_alive(p_gone_at timestamptz, p_last_seen_at timestamptz,
+                                        p_gone_after_ms integer)
+RETURNS boolean LANGUAGE sql STABLE AS $$
+  SELECT p_gone_at IS NULL AND p_last_seen_at >= now() - p_gone_after_ms * interval '1 millisecond'
+$$;

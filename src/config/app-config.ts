@@ -87,6 +87,11 @@ export class AppConfig {
     /** Jobs of one queue this process runs at once, for the queues that have a limit. */
     readonly queueConcurrency: ReadonlyMap<string, number>;
   };
+  /** The registry of worker processes: how often each one says it is alive, and when it is gone. */
+  readonly workers: {
+    readonly heartbeatMs: number;
+    readonly goneAfterMs: number;
+  };
 
   constructor(env: Environment) {
     this.port = env.PORT;
@@ -164,6 +169,10 @@ export class AppConfig {
             return [queue, Math.max(1, Number(limit))];
           }),
       ),
+    };
+    this.workers = {
+      heartbeatMs: env.WORKERS_HEARTBEAT_MS,
+      goneAfterMs: env.WORKERS_GONE_AFTER_MS,
     };
   }
 

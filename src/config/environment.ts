@@ -10,6 +10,7 @@ import {
   Matches,
   Max,
   Min,
+  ValidateBy,
 } from 'class-validator';
 
 export const ROLES = ['all', 'api', 'worker'] as const;
@@ -30,6 +31,20 @@ const toBoolean = ({ obj, key }: { obj: Record<string, unknown>; key: string }):
   if (['false', '0', 'no', 'off'].includes(normalized)) return false;
   return value;
 };
+
+/** A duration that must be at least twice another setting's: one late heartbeat is no death. */
+const AtLeastTwice = (other: keyof Environment): PropertyDecorator =>
+  ValidateBy({
+    name: 'atLeastTwice',
+    constraints: [other],
+    validator: {
+      validate: (value: unknown, args) => {
+        const settings = (args?.object ?? {}) as Record<string, unknown>;
+        return typeof value === 'number' && value >= 2 * Number(settings[other]);
+      },
+      defaultMessage: () => `$property must be at least twice ${other}`,
+    },
+  });
 
 /**
  * The process environment as Taskyard reads it. Types are spelled out because the conversion from
@@ -209,6 +224,16 @@ export class Environment {
     message: 'must be a comma-separated list of queue=limit pairs, e.g. mail=2,reports=1',
   })
   WORKER_QUEUE_CONCURRENCY: string = '';
+
+  @IsInt()
+  @Min(50)
+  @Max(2147483647)
+  WORKERS_HEARTBEAT_MS: number = 10000;
+
+  @IsInt()
+  @Max(2147483647)
+  @AtLeastTwice('WORKERS_HEARTBEAT_MS')
+  WORKERS_GONE_AFTER_MS: number = 60000;
 
   @IsInt()
   @Min(500)

@@ -45,6 +45,11 @@ function describe(error: ValidationError, raw: Record<string, string>): string {
     // class-validator starts each message with the property name; it is said once, in front.
     .map((message) => message.replace(new RegExp(`^${name} `), ''))
     .join(', ');
-  const got = SECRET_VARIABLES.has(name) ? '' : ` (got ${JSON.stringify(raw[name])})`;
+  // A default can fail too, against another setting's value (WORKERS_GONE_AFTER_MS).
+  const got = SECRET_VARIABLES.has(name)
+    ? ''
+    : name in raw
+      ? ` (got ${JSON.stringify(raw[name])})`
+      : ` (its default, ${JSON.stringify(error.value)})`;
   return `${name} ${problems}${got}`;
 }

@@ -7,6 +7,7 @@ import { TenantLimitsEntity } from '../tenants/tenant-limits.entity.js';
 /**
  * The tables served by TypeORM repositories. Their schema is still the SQL in migrations/ (never
  * synchronize); test/e2e/entities.spec.ts checks that these classes match it. The queue's tables
- * (src/jobs) have no entities: every statement on them is hand-written.
+ * (src/jobs) and the registry of worker processes (src/worker) have no entities: every statement
+ * on them is hand-written.
  */
 export const ENTITIES = [ApiKeyEntity, FileEntity, TaskEntity, TaskEventEntity, TenantLimitsEntity];

@@ -3,10 +3,15 @@ import { Database } from '../database/database.js';
 import { AppConfig } from '../config/app-config.js';
 import { JobHandler } from '../jobs/job-handler.decorator.js';
 import { pruneFinished } from '../jobs/sql/prune.sql.js';
+import { pruneWorkers } from './worker-processes.sql.js';
 
 export const PRUNE_JOB_TYPE = 'taskyard.jobs.prune';
 
-/** Retention: deletes finished jobs older than JOBS_RETENTION_HOURS (scheduled by JOBS_RETENTION_CRON). */
+/**
+ * Retention (scheduled by JOBS_RETENTION_CRON): deletes finished jobs older than
+ * JOBS_RETENTION_HOURS, and the registry's rows of worker processes not heard from for as long
+ * (kept as long as the jobs that may name them as their lease owner).
+ */
 @Injectable()
 export class RetentionHandler {
   constructor(
@@ -15,7 +20,12 @@ export class RetentionHandler {
   ) {}
 
   @JobHandler(PRUNE_JOB_TYPE, { concurrency: 1, maxAttempts: 3 })
-  async prune(): Promise<{ deleted: number }> {
-    return { deleted: await pruneFinished(this.database.pool, this.config.jobs.retentionMs) };
+  async prune(): Promise<{ deleted: number; workerProcessesDeleted: number }> {
+    const { pool } = this.database;
+    const { retentionMs } = this.config.jobs;
+    return {
+      deleted: await pruneFinished(pool, retentionMs),
+      workerProcessesDeleted: await pruneWorkers(pool, retentionMs),
+    };
   }
 }

@@ -22,6 +22,7 @@ import { type ConnectionTarget, pgConnectionSettings } from '../database/connect
 import { PgListener } from '../database/pg-listener.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { OutcomeWriter } from './outcome-writer.js';
+import { WorkerRegistry } from './worker-registry.js';
 import { type RunningJob, WorkerSlots } from './worker-slots.js';
 
 const MAX_CLAIMS_IN_FLIGHT = 2;
@@ -32,7 +33,8 @@ const RETRYABLE_CLAIM_ERRORS = new Set(['23505', '40P01']);
 /**
  * The worker loop: start, stop, wake, fill (claim in batches into a small buffer, so that a
  * finished handler never waits on a round trip) and run. What it holds and the limits on it are
- * `WorkerSlots`; keeping the leases is `LeaseKeeper`; writing outcomes is `OutcomeWriter`.
+ * `WorkerSlots`; keeping the leases is `LeaseKeeper`; writing outcomes is `OutcomeWriter`; this
+ * process's row in the registry of worker processes is `WorkerRegistry`'s.
  */
 @Injectable()
 export class WorkerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -44,6 +46,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
   private readonly slots: WorkerSlots;
   private readonly leases: LeaseKeeper;
   private readonly attempts: AttemptRunner;
+  private readonly registry: WorkerRegistry;
   private listener?: PgListener;
   /** Claims under way, and the jobs they asked for: two may overlap to hide a claim's latency. */
   private claimsInFlight = 0;
@@ -82,6 +85,17 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
       outcomes: this.outcomes,
       logger: logger.logger,
     });
+    this.registry = new WorkerRegistry({
+      db: this.db,
+      id: this.id,
+      role: config.role === 'worker' ? 'worker' : 'all',
+      concurrency: config.worker.concurrency,
+      queues: config.worker.queues,
+      heartbeatMs: config.workers.heartbeatMs,
+      logger: logger.logger,
+      types: () => handlers.all().map((h) => h.type),
+      inFlight: () => this.slots.runningCount,
+    });
   }
 
   get listenerConnected(): boolean {
@@ -101,6 +115,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     await this.listener.start();
     this.pollTimer = setInterval(() => this.fill(), this.config.jobs.pollIntervalMs);
     this.leases.start();
+    await this.registry.start();
     this.lastLoopAt = Date.now();
     this.logger.info(
       { workerId: this.id, types: this.handlers.all().map((h) => h.type), ...this.config.worker },
@@ -124,6 +139,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
       abort.abort(new WorkerShutdownError('worker shutting down'));
     while (this.slots.runningCount > 0) await sleep(5);
     await this.outcomes.drained();
+    await this.registry.stop();
     this.leases.stop();
     await this.listener?.stop();
     await this.claims.end();

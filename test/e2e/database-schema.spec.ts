@@ -24,6 +24,7 @@ const TASKYARD_TABLES = [
   'task_events',
   'tasks',
   'tenant_limits',
+  'worker_processes',
 ];
 
 /** A database with nothing in it, and no search_path in its URL: as a host application has it. */

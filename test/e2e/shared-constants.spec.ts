@@ -4,6 +4,7 @@ import { problemType } from '../../src/http/problem.js';
 import { ERROR_KINDS } from '../../src/jobs/errors.js';
 import { TASK_EVENTS_CHANNEL } from '../../src/tasks/task-events.listener.js';
 import { TASK_JOB_PREFIX, TASK_PROBLEMS } from '../../src/tasks/task.js';
+import { WORKER_KINDS } from '../../src/worker/worker-process.js';
 import { createTestDatabase, TEST_SCHEMA, type TestDatabase } from '../support/database.js';
 
 /**
@@ -45,13 +46,21 @@ describe('constants shared by SQL and TypeScript', () => {
     expect(definition).toContain(`new.type ~~ '${TASK_JOB_PREFIX}%'::text`);
   });
 
-  it('jobs.error_kind takes exactly the error kinds TypeScript records', async () => {
+  /** The text values a CHECK constraint allows. */
+  const allowedBy = async (constraint: string): Promise<(string | undefined)[]> => {
     const { definition } = await one<{ definition: string }>(
-      `SELECT pg_get_constraintdef(oid) AS definition FROM pg_constraint
-        WHERE conname = 'jobs_error_kind_check'`,
+      `SELECT pg_get_constraintdef(oid) AS definition FROM pg_constraint WHERE conname = $1`,
+      [constraint],
     );
-    const kinds = [...definition.matchAll(/'([^']+)'::text/g)].map((match) => match[1]);
-    expect(kinds.sort()).toEqual([...ERROR_KINDS].sort());
+    return [...definition.matchAll(/'([^']+)'::text/g)].map((match) => match[1]).sort();
+  };
+
+  it('jobs.error_kind takes exactly the error kinds TypeScript records', async () => {
+    expect(await allowedBy('jobs_error_kind_check')).toEqual([...ERROR_KINDS].sort());
+  });
+
+  it('worker_processes.kind takes exactly the kinds TypeScript names', async () => {
+    expect(await allowedBy('worker_processes_kind_check')).toEqual([...WORKER_KINDS].sort());
   });
 
   it("a task's problem has the type and title TypeScript names, for each way it can end", async () => {

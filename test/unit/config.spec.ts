@@ -46,6 +46,17 @@ describe('loadConfig', () => {
     );
   });
 
+  it('wants WORKERS_GONE_AFTER_MS at least twice WORKERS_HEARTBEAT_MS, so one late beat is no death', () => {
+    const config = loadConfig({ WORKERS_HEARTBEAT_MS: '200', WORKERS_GONE_AFTER_MS: '400' }, null);
+    expect(config.workers).toEqual({ heartbeatMs: 200, goneAfterMs: 400 });
+    expect(() => loadConfig({ WORKERS_HEARTBEAT_MS: '40000' }, null)).toThrow(
+      /^Invalid configuration: WORKERS_GONE_AFTER_MS must be at least twice WORKERS_HEARTBEAT_MS \(its default, 60000\)$/,
+    );
+    expect(() => loadConfig({ WORKERS_GONE_AFTER_MS: '15000' }, null)).toThrow(
+      /WORKERS_GONE_AFTER_MS must be at least twice WORKERS_HEARTBEAT_MS \(got "15000"\)/,
+    );
+  });
+
   it('never repeats a database URL, which carries a password, in its message', () => {
     let message = '';
     try {

@@ -1,0 +1,103 @@
+import { type Db, prepared } from '../database/db.js';
+import type { WorkerKind, WorkerProcess, WorkerRole, WorkerStatus } from './worker-process.js';
+
+/** What a worker process registers with. */
+export type WorkerRegistration = Pick<
+  WorkerProcess,
+  'id' | 'role' | 'host' | 'pid' | 'version' | 'startedAt' | 'concurrency' | 'types' | 'queues'
+>;
+
+export interface WorkerProcessRow {
+  id: string;
+  kind: WorkerKind;
+  role: WorkerRole;
+  host: string;
+  pid: number;
+  version: string;
+  started_at: Date;
+  concurrency: number;
+  in_flight: number;
+  types: string[];
+  queues: string[];
+  last_seen_at: Date;
+  /** Set by a clean stop, or computed by the read for a process silent past the limit. */
+  gone_at: Date | null;
+}
+
+/** Also after a heartbeat found no row (a process silent past the retention period comes back). */
+const REGISTER = `
+INSERT INTO worker_processes
+  (id, role, host, pid, version, started_at, concurrency, in_flight, types, queues)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text[], $10::text[])
+ON CONFLICT (id) DO UPDATE SET
+  in_flight = EXCLUDED.in_flight, types = EXCLUDED.types, queues = EXCLUDED.queues,
+  last_seen_at = now(), gone_at = NULL`;
+
+/** One row by its key, no indexed column changed: a HOT update (see migrations/0007). */
+const HEARTBEAT = prepared(
+  'worker-heartbeat',
+  `UPDATE worker_processes SET last_seen_at = now(), in_flight = $2 WHERE id = $1`,
+);
+
+const MARK_GONE = `
+UPDATE worker_processes SET gone_at = now(), last_seen_at = now(), in_flight = 0 WHERE id = $1`;
+
+/**
+ * Every registered process, newest first, `gone_at` filled in for the silent ones: a process
+ * killed without a word cannot say it is gone, and the readers need no sweeper to see it.
+ * worker_alive() (migrations/repeatable/functions.sql) is the one definition of alive.
+ */
+const LIST = `
+SELECT * FROM (
+  SELECT id, kind, role, host, pid, version, started_at, concurrency, in_flight, types, queues,
+         last_seen_at,
+         CASE WHEN worker_alive(gone_at, last_seen_at, $1) THEN NULL
+              ELSE COALESCE(gone_at, last_seen_at + $1::int * interval '1 millisecond') END AS gone_at
+  FROM worker_processes) AS w
+WHERE $2::text IS NULL OR (gone_at IS NULL) = ($2 = 'alive')
+ORDER BY started_at DESC, id`;
+
+/** Rows of processes not heard from since the cut-off (the retention job). */
+const PRUNE = `
+DELETE FROM worker_processes WHERE last_seen_at < now() - $1::bigint * interval '1 millisecond'`;
+
+export async function registerWorker(
+  db: Db,
+  worker: WorkerRegistration,
+  inFlight: number,
+): Promise<void> {
+  const { id, role, host, pid, version, startedAt, concurrency, types, queues } = worker;
+  await db.query(REGISTER, [
+    id,
+    role,
+    host,
+    pid,
+    version,
+    startedAt,
+    concurrency,
+    inFlight,
+    types,
+    queues,
+  ]);
+}
+
+/** False when the row is missing (pruned, or never registered): register again. */
+export async function heartbeatWorker(db: Db, id: string, inFlight: number): Promise<boolean> {
+  return ((await db.query(HEARTBEAT([id, inFlight]))).rowCount ?? 0) > 0;
+}
+
+export async function markWorkerGone(db: Db, id: string): Promise<void> {
+  await db.query(MARK_GONE, [id]);
+}
+
+export async function listWorkers(
+  db: Db,
+  goneAfterMs: number,
+  status?: WorkerStatus,
+): Promise<WorkerProcessRow[]> {
+  return (await db.query<WorkerProcessRow>(LIST, [goneAfterMs, status ?? null])).rows;
+}
+
+export async function pruneWorkers(db: Db, olderThanMs: number): Promise<number> {
+  return (await db.query(PRUNE, [olderThanMs])).rowCount ?? 0;
+}
