@@ -12,6 +12,7 @@ import { MetricsApiModule } from './metrics/metrics.module.js';
 import { TasksApiModule } from './tasks/tasks.module.js';
 import { TaskyardModule } from './taskyard.module.js';
 import { TenantLimitsApiModule } from './tenants/tenant-limits.module.js';
+import { WorkersAdminModule } from './worker/workers-admin.module.js';
 
 /** Business routes live under this prefix; health, metrics and docs stay at the root. */
 export const API_PREFIX = 'api/v1';
@@ -22,6 +23,7 @@ const API_MODULES: Type[] = [
   FilesApiModule,
   TasksApiModule,
   JobsAdminModule,
+  WorkersAdminModule,
   TenantLimitsApiModule,
   GatewayModule,
 ];

@@ -40,6 +40,7 @@ const OPERATIONS: Record<string, string> = {
   'GET /api/v1/admin/jobs/{id}': 'getJob',
   'POST /api/v1/admin/jobs/{id}/retry': 'retryJob',
   'POST /api/v1/admin/jobs/{id}/cancel': 'cancelJob',
+  'GET /api/v1/admin/workers': 'listWorkers',
   'GET /api/v1/admin/tenants/{tenant}/limits': 'getTenantLimits',
   'PUT /api/v1/admin/tenants/{tenant}/limits': 'setTenantLimits',
 };

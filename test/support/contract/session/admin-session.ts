@@ -15,7 +15,7 @@ export async function createUserKey(admin: Api, tenant: string): Promise<string>
   return key.key;
 }
 
-/** Health and metrics, queues, a job, a tenant's limits (and the 429 past them), and a key revoked. */
+/** Health and metrics, queues, worker processes, a job, a tenant's limits (and the 429 past them), and a key revoked. */
 export async function adminSession(session: Session): Promise<void> {
   const { admin } = session;
   const live = expectStatus(await admin.call('get', '/health/live', { key: null }), 200);
@@ -27,6 +27,7 @@ export async function adminSession(session: Session): Promise<void> {
   const metrics = expectStatus(await admin.call('get', '/metrics', { key: null }), 200);
   check(text(metrics.body).includes('# HELP'), 'the Prometheus text format');
   await queues(admin);
+  await workers(admin);
   await job(admin, session.jobId);
   await tenantLimits(session);
   await revokeKey(admin, session.tenant);
@@ -43,6 +44,22 @@ async function queues(admin: Api): Promise<void> {
   check(expectStatus(paused, 200).body.paused, 'the queue paused');
   const resumed = await admin.call('post', '/api/v1/admin/queues/{name}/resume', { path });
   check(!expectStatus(resumed, 200).body.paused, 'the queue resumed');
+}
+
+/** The app under test runs the worker too: it is listed alive, and not among the gone ones. */
+async function workers(admin: Api): Promise<void> {
+  const all = expectStatus(await admin.call('get', '/api/v1/admin/workers', {}), 200).body;
+  const alive = all.filter((w) => w.status === 'alive' && w.goneAt === null);
+  check(
+    alive.some((w) => w.types.length > 0),
+    'a live worker process with its types',
+  );
+  const query = { status: 'gone' as const };
+  const gone = expectStatus(await admin.call('get', '/api/v1/admin/workers', { query }), 200).body;
+  check(
+    gone.every((w) => w.status === 'gone' && !alive.some((a) => a.id === w.id)),
+    'only gone processes under ?status=gone',
+  );
 }
 
 /** The test's job, in a queue of its own kept paused while it is retried: no worker takes it. */
