@@ -7,6 +7,7 @@ import { addQueuesCommands } from './commands/queues.js';
 import { addSubmitCommands } from './commands/submit.js';
 import { addTasksCommands } from './commands/tasks.js';
 import { addTypesCommand } from './commands/types.js';
+import { addWorkersCommand } from './commands/workers.js';
 import { CliContext, type GlobalFlags } from './context.js';
 import { DEFAULT_URL } from './settings.js';
 
@@ -21,7 +22,7 @@ cancelled too); 2 bad usage; 130 Ctrl-C.`;
 export function buildProgram(signal: AbortSignal): Command {
   const program = new Command('taskyard')
     .description(
-      'Submit files and tasks to a Taskyard service, follow them live, manage keys and queues.',
+      'Submit files and tasks to a Taskyard service, follow them live, manage keys and queues, list workers.',
     )
     .version(packageVersion())
     .option('--url <url>', `the service's root URL (default ${DEFAULT_URL})`)
@@ -39,6 +40,7 @@ export function buildProgram(signal: AbortSignal): Command {
   addArtifactsCommands(program, contextOf);
   addKeysCommands(program, contextOf);
   addQueuesCommands(program, contextOf);
+  addWorkersCommand(program, contextOf);
   addLoginCommand(program, contextOf);
   return program;
 }

@@ -19,6 +19,8 @@ import type {
   TaskPage,
   TaskType,
   UploadProgress,
+  WorkerProcess,
+  WorkerStatus,
 } from './types.js';
 
 export type { CallOptions } from './http.js';
@@ -56,8 +58,9 @@ const FINISHED: ReadonlySet<string> = FINAL_KINDS;
 
 /**
  * A client of one Taskyard service, with one API key: tasks, files, live events and, for admin
- * keys, keys and queues. Problems answered by the server throw a TaskyardError; no answer (a
- * refused connection, a timeout) a TaskyardConnectionError; an aborted signal its reason.
+ * keys, keys, queues and worker processes. Problems answered by the server throw a TaskyardError;
+ * no answer (a refused connection, a timeout) a TaskyardConnectionError; an aborted signal its
+ * reason.
  */
 export class Taskyard {
   private readonly http: ApiHttp;
@@ -300,6 +303,17 @@ export class Taskyard {
   resumeQueue(name: string, options: CallOptions = {}): Promise<QueueInfo> {
     return this.http.json(
       { method: 'POST', path: `/admin/queues/${segment(name)}/resume` },
+      options,
+    );
+  }
+
+  /** The worker processes, newest first: every one the registry keeps, or those in `status`. */
+  listWorkers(
+    query: { status?: WorkerStatus } = {},
+    options: CallOptions = {},
+  ): Promise<WorkerProcess[]> {
+    return this.http.json(
+      { method: 'GET', path: '/admin/workers', query: { status: query.status } },
       options,
     );
   }

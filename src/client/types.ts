@@ -213,4 +213,29 @@ export interface QueueInfo {
   oldestQueuedAgeSeconds: number | null;
 }
 
+export type WorkerStatus = 'alive' | 'gone';
+
+/** A worker process of the registry (`listWorkers`). */
+export interface WorkerProcess {
+  /** The worker id: the `leaseOwner` of the jobs it claims. */
+  id: string;
+  kind: 'process';
+  /** `gone` once it stopped cleanly, or once it has not been heard from for WORKERS_GONE_AFTER_MS. */
+  status: WorkerStatus;
+  role: 'worker' | 'all';
+  host: string;
+  pid: number;
+  version: string;
+  startedAt: string;
+  concurrency: number;
+  /** Jobs it was running at its last heartbeat. */
+  inFlight: number;
+  /** The job types it has handlers for: `task:<type>` for each task type. */
+  types: string[];
+  /** The queues it takes jobs from; empty: every queue. */
+  queues: string[];
+  lastSeenAt: string;
+  goneAt: string | null;
+}
+
 export type FollowTransport = 'auto' | 'websocket' | 'polling';

@@ -452,4 +452,18 @@ describe('the client SDK (taskyard/client) against a started service', () => {
     expect(await admin.resumeQueue(queue.name)).toMatchObject({ paused: false });
     expect(await rejection(client.listQueues())).toMatchObject({ status: 404 });
   });
+
+  it('lists the worker processes with an admin key, filtered by status', async () => {
+    const workers = await admin.listWorkers();
+    expect(workers).toContainEqual(
+      expect.objectContaining({ pid: process.pid, status: 'alive', role: 'all', goneAt: null }),
+    );
+    expect(await admin.listWorkers({ status: 'alive' })).toEqual(
+      workers.filter((w) => w.status === 'alive'),
+    );
+    expect(await admin.listWorkers({ status: 'gone' })).toEqual(
+      workers.filter((w) => w.status === 'gone'),
+    );
+    expect(await rejection(client.listWorkers())).toMatchObject({ status: 404 });
+  });
 });

@@ -380,6 +380,26 @@ describe('the taskyard CLI', () => {
     expect(resumed).toContainEqual(expect.objectContaining({ name: 'tasks', paused: false }));
   });
 
+  it('lists the worker processes: a table, JSON, and only those of a status', async () => {
+    const table = await taskyard(['workers']);
+    expect(table).toMatchObject({ code: 0, stderr: '' });
+    const [header, ...rows] = table.stdout.trimEnd().split('\n');
+    expect(header).toMatch(
+      /^id +status +role +host +pid +version +started +last seen +running +types$/,
+    );
+    expect(rows).toContainEqual(
+      expect.stringMatching(
+        new RegExp(`^\\S+ +alive +all +\\S+ +${process.pid} +\\S+ .* \\d+/10 +\\S*task:echo`),
+      ),
+    );
+    const alive = await json<{ pid: number; status: string }[]>(['workers', '--status', 'alive']);
+    expect(alive).toContainEqual(expect.objectContaining({ pid: process.pid, status: 'alive' }));
+    expect(await json<unknown[]>(['workers', '--status', 'gone'])).toEqual([]);
+    const bad = await taskyard(['workers', '--status', 'dead']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("option '--status <status>' argument 'dead' is invalid");
+  });
+
   it('saves the URL and key with login (mode 600) and uses them when nothing else is given', async () => {
     const configHome = await mkdtemp(path.join(tmpdir(), 'taskyard-cli-config-'));
     const noSettings = { TASKYARD_URL: '', TASKYARD_KEY: '', XDG_CONFIG_HOME: configHome };
@@ -450,6 +470,7 @@ describe('the taskyard CLI', () => {
       ['queues', 'list'],
       ['queues', 'pause'],
       ['queues', 'resume'],
+      ['workers'],
       ['login'],
     ];
     const offline = { TASKYARD_URL: `http://127.0.0.1:${await closedPort()}` };
