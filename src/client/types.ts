@@ -57,7 +57,7 @@ export interface Task {
 
 /** Why a task is not running yet, the first that holds in this order. */
 export type TaskWaitReason =
-  'run_at' | 'queue_paused' | 'concurrency_key' | 'group_cap' | 'children' | 'behind';
+  'run_at' | 'queue_paused' | 'no_worker' | 'concurrency_key' | 'group_cap' | 'children' | 'behind';
 
 /** `waiting` of a task: the reason, a sentence, and the detail members of that reason. */
 export interface TaskWaiting {

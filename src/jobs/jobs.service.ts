@@ -86,7 +86,8 @@ export class JobsService {
   /** Why a queued job is not running (see explain.sql.ts); undefined when it is not queued. */
   async explainWait(id: string): Promise<JobWait | undefined> {
     if (!isJobId(id)) return undefined;
-    return explainWait(this.db, id, this.config.jobs.groupMaxRunning);
+    const { jobs, workers } = this.config;
+    return explainWait(this.db, id, jobs.groupMaxRunning, workers.goneAfterMs);
   }
 
   /** A queued job ends `cancelled` now; a running one is signalled and ends `cancelled` when its handler stops. */

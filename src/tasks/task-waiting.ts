@@ -8,6 +8,7 @@ import type { TaskEntity } from './task.entity.js';
 export const TASK_WAIT_REASONS = [
   'run_at',
   'queue_paused',
+  'no_worker',
   'concurrency_key',
   'group_cap',
   'children',
@@ -67,6 +68,11 @@ export function queuedWaiting(
         reason: 'queue_paused',
         message: `Its queue "${wait.queue}" is paused; it runs once the queue is resumed.`,
         queue: wait.queue,
+      };
+    case 'no_worker':
+      return {
+        reason: 'no_worker',
+        message: `No worker process that runs "${task.type}" tasks from queue "${wait.queue}" is alive; it runs once one starts.`,
       };
     case 'concurrency_key':
       return {

@@ -67,6 +67,15 @@ const setPaused = (t: TestApp, paused: boolean) =>
     .set(ADMIN)
     .expect(200);
 
+/** A worker process in the registry as another process leaves it (this app runs none). */
+const registerWorker = (t: TestApp, id: string, types: string, queues: string, goneAt: string) =>
+  t.database.query(
+    `INSERT INTO worker_processes
+       (id, role, host, pid, version, started_at, concurrency, types, queues, gone_at)
+     VALUES ($1, 'worker', 'elsewhere', 1, '0.0.0', now(), 1, $2, $3, ${goneAt})`,
+    [id, types, queues],
+  );
+
 describe('why a queued task waits, with no worker process to claim it', () => {
   let t: TestApp;
   let document: OpenApiDocument;
@@ -74,13 +83,40 @@ describe('why a queued task waits, with no worker process to claim it', () => {
   const ids: string[] = [];
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { ROLE: 'api' } });
+    // A registered worker stays alive for the whole file without heartbeating.
+    t = await startTestApp({
+      env: { ROLE: 'api', WORKERS_HEARTBEAT_MS: '1800000', WORKERS_GONE_AFTER_MS: '3600000' },
+    });
     document = await openApi(t);
     key = await createUserKey(t.baseUrl, 'line');
     for (const n of [1, 2, 3, 4])
       ids.push((await createTask(t.baseUrl, key, { type: 'echo', payload: { n } })).id);
   });
   afterAll(() => t.close());
+
+  it('no_worker: until a live worker process serves its type in its queue, after a paused queue', async () => {
+    const last = ids[3];
+    const noWorker = {
+      reason: 'no_worker',
+      message:
+        'No worker process that runs "echo" tasks from queue "tasks" is alive; it runs once one starts.',
+    };
+    expect((await readTask(t, document, key, last)).waiting).toEqual(noWorker);
+    await registerWorker(t, 'elsewhere:1:aaaaaa', '{task:sleep}', '{}', 'NULL');
+    await registerWorker(t, 'elsewhere:2:bbbbbb', '{task:echo}', '{mail}', 'NULL');
+    await registerWorker(t, 'elsewhere:3:cccccc', '{task:echo}', '{}', 'now()');
+    expect((await readTask(t, document, key, last)).waiting).toEqual(noWorker);
+    await setPaused(t, true);
+    try {
+      expect((await readTask(t, document, key, last)).waiting).toMatchObject({
+        reason: 'queue_paused',
+      });
+    } finally {
+      await setPaused(t, false);
+    }
+    await registerWorker(t, 'elsewhere:4:dddddd', '{task:echo,task:sleep}', '{mail,tasks}', 'NULL');
+    expect((await readTask(t, document, key, last)).waiting).toMatchObject({ reason: 'behind' });
+  });
 
   it('behind: counts the runnable tasks ahead of it in claim order, and follows them', async () => {
     const [first, second, , last] = ids;

@@ -1,7 +1,8 @@
 import { type Db, prepared } from '../db.js';
 
 /** Why a queued job is not running, as the claim query's conditions say it. */
-export type JobWaitReason = 'run_at' | 'queue_paused' | 'concurrency_key' | 'group_cap' | 'behind';
+export type JobWaitReason =
+  'run_at' | 'queue_paused' | 'no_worker' | 'concurrency_key' | 'group_cap' | 'behind';
 
 /** `ahead` is counted up to this many: the count walks the queued jobs before this one. */
 export const AHEAD_COUNT_LIMIT = 10_000;
@@ -25,6 +26,9 @@ export interface JobWait {
  * holds, in the CASE's order, is the reason. A reason is one WHEN: a new one is one more branch.
  * - The conditions are ANDed in the claim, so any that holds keeps the job waiting; the order puts
  *   first what stays true longest (a future run_at outlasts a pause, a pause outlasts a holder).
+ * - no_worker: no worker process alive in the registry (worker_alive() with this process's
+ *   WORKERS_GONE_AFTER_MS, $4) has a handler for its type and takes jobs from its queue. Not
+ *   reported before run_at or queue_paused: workers may well start by the time either has passed.
  * - The group cap is read as the claim reads it, its NULL cap taken from this process's
  *   JOBS_GROUP_MAX_RUNNING ($2) where the claim takes the claiming worker's. No group row: no cap
  *   reached (the claim's NOT EXISTS holds).
@@ -40,6 +44,10 @@ WITH job AS (
   SELECT j.id, j.queue, j.priority, j.run_at, j.group_key,
          j.run_at > now() AS delayed,
          EXISTS (SELECT 1 FROM job_queues q WHERE q.name = j.queue AND q.paused) AS queue_paused,
+         NOT EXISTS (
+           SELECT 1 FROM worker_processes w
+           WHERE worker_alive(w.gone_at, w.last_seen_at, $4) AND j.type = ANY (w.types)
+             AND (cardinality(w.queues) = 0 OR j.queue = ANY (w.queues))) AS no_worker,
          (SELECT r.id FROM jobs r
           WHERE r.concurrency_key = j.concurrency_key AND r.status = 'running') AS blocked_by,
          g.running AS group_running,
@@ -50,6 +58,7 @@ WITH job AS (
   SELECT job.*, CASE
     WHEN delayed THEN 'run_at'
     WHEN queue_paused THEN 'queue_paused'
+    WHEN no_worker THEN 'no_worker'
     WHEN blocked_by IS NOT NULL THEN 'concurrency_key'
     WHEN group_running >= group_max_running THEN 'group_cap'
     ELSE 'behind' END AS reason
@@ -89,9 +98,10 @@ export async function explainWait(
   db: Db,
   jobId: string,
   groupMaxRunning: number,
+  workersGoneAfterMs: number,
 ): Promise<JobWait | undefined> {
   const { rows } = await db.query<JobWaitRow>(
-    EXPLAIN_WAIT([jobId, groupMaxRunning, AHEAD_COUNT_LIMIT]),
+    EXPLAIN_WAIT([jobId, groupMaxRunning, AHEAD_COUNT_LIMIT, workersGoneAfterMs]),
   );
   const row = rows[0];
   return (
