@@ -63,7 +63,8 @@ export class TaskWaitingDto implements TaskWaiting {
     enum: TASK_WAIT_REASONS,
     description:
       'The first that holds, in this order: run_at (not due yet: a retry waiting out its ' +
-      'backoff), queue_paused, concurrency_key (held by a running task), group_cap (its ' +
+      'backoff), queue_paused, no_worker (no live worker process serves its type in its ' +
+      'queue), concurrency_key (held by a running task), group_cap (its ' +
       "tenant's running tasks at its cap), children (a batch parent whose own work is done), " +
       'behind (runnable, with `ahead` tasks to be claimed first).',
     example: 'behind',
