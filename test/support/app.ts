@@ -42,6 +42,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       DATABASE_URL: database.url,
       ADMIN_API_KEY: TEST_ADMIN_KEY,
+      // The app shares its heap with the jest worker, which grows past the default 1 GB as it runs
+      // file after file: readiness would say 503 for that. A test of the heap check sets its own.
+      HEALTH_MAX_HEAP_MB: '16384',
       ...options.env,
     },
     null,
