@@ -288,10 +288,10 @@ describe('why a queued task waits, with a worker process running tasks', () => {
       'batch',
       manifest([LONG_SLEEP, LONG_SLEEP]),
     );
-    // While the parent reads its manifest it runs; then it waits.
+    // Queued, it waits like any task (behind); while it reads its manifest it runs; then it waits.
     const waiting = await waitFor('the parent to wait for its children', async () => {
       const task = await readTask(t, document, key, parent.id);
-      return task.waiting && task;
+      return task.waiting?.reason === 'children' && task;
     });
     expect(waiting.status).toBe('running');
     expect(waiting.waiting).toEqual({
