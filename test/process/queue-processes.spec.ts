@@ -141,7 +141,8 @@ describe('the queue across worker processes', () => {
       },
       15_000,
     );
-    // From here on: a run it recorded before it stopped may still have been on its way.
+    // Runs its handlers began from here on (by their own clock: the insert recording a run that
+    // began before the stop may wait for a pool connection until after the resume).
     const [{ at: resumedAt } = { at: '' }] = await database.query<{ at: string }>(
       'SELECT clock_timestamp()::text AS at',
     );
@@ -156,7 +157,7 @@ describe('the queue across worker processes', () => {
     expect(twice.length).toBeLessThanOrEqual(2);
     const stale = await database.query<{ job_id: string; attempt: number }>(
       `SELECT r.job_id, r.attempt FROM test_job_runs r
-       WHERE r.label LIKE 'stall-%' AND r.pid = $1 AND r.started_at > $2::timestamptz
+       WHERE r.label LIKE 'stall-%' AND r.pid = $1 AND r.handler_started_at > $2::timestamptz
          AND r.attempt < (SELECT max(attempt) FROM test_job_runs o WHERE o.job_id = r.job_id)`,
       [pid, resumedAt],
     );

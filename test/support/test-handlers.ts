@@ -25,7 +25,10 @@ CREATE TABLE IF NOT EXISTS test_job_runs (
   attempt    integer NOT NULL,
   pid        integer NOT NULL,
   started_at timestamptz NOT NULL DEFAULT clock_timestamp(),
-  ended_at   timestamptz
+  ended_at   timestamptz,
+  -- The handler's own clock when it began: started_at is when its insert ran, which can be later
+  -- (a pool connection to wait for, a process stopped in between).
+  handler_started_at timestamptz
 )`;
 
 /** In-process record of attempts whose signal fired, with the reason's name. */
@@ -80,8 +83,8 @@ export class TestJobHandlers {
     context: JobContext,
   ): Promise<string> {
     const { rows } = await this.database.query<{ id: string }>(
-      'INSERT INTO test_job_runs (job_id, type, label, attempt, pid) VALUES ($1, $2, $3, $4, $5) RETURNING id',
-      [context.jobId, type, label, context.attempt, process.pid],
+      'INSERT INTO test_job_runs (job_id, type, label, attempt, pid, handler_started_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
+      [context.jobId, type, label, context.attempt, process.pid, new Date()],
     );
     return rows[0]?.id ?? '';
   }
