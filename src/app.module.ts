@@ -2,6 +2,7 @@ import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { APP_FILTER, RouterModule } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { AppConfig } from './config/app-config.js';
+import { DashboardModule } from './dashboard/dashboard.module.js';
 import { HealthModule } from './health/health.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { FilesApiModule } from './files/files.module.js';
@@ -56,6 +57,7 @@ export class AppModule {
         ...(extraModules.providers ?? []),
         ...apiModules,
         RouterModule.register([{ path: API_PREFIX, children: apiModules }]),
+        ...(config.runsApi ? [DashboardModule] : []),
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };
