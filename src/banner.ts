@@ -28,7 +28,7 @@ export function printBanner({ base, config, adminKey, logger, terminal }: Banner
   }
   const rows: [string, string][] = [];
   if (config.runsApi) {
-    rows.push(['API', `${base}/api/v1`]);
+    rows.push(['Dashboard', `${base}/`], ['API', `${base}/api/v1`]);
     if (config.docsEnabled) rows.push(['Docs', `${base}/docs`]);
   }
   rows.push(['Health', `${base}/health/ready`], ['Metrics', `${base}/metrics`]);
