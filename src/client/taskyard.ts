@@ -10,6 +10,7 @@ import type {
   CreateTaskInput,
   FileSource,
   FollowTransport,
+  ImportRowsPage,
   ListTasksQuery,
   QueueInfo,
   StoredFile,
@@ -157,6 +158,22 @@ export class Taskyard {
     }
   }
 
+  /** A page of the rows a succeeded csv.import loaded, in load order (1 to 1000 a page). */
+  importRows(
+    id: string,
+    query: { after?: string; limit?: number } = {},
+    options: CallOptions = {},
+  ): Promise<ImportRowsPage> {
+    return this.http.json(
+      {
+        method: 'GET',
+        path: `/tasks/${segment(id)}/rows`,
+        query: { after: query.after, limit: query.limit },
+      },
+      options,
+    );
+  }
+
   cancelTask(id: string, options: CallOptions = {}): Promise<Task> {
     return this.http.json({ method: 'POST', path: `/tasks/${segment(id)}/cancel` }, options);
   }
@@ -268,6 +285,11 @@ export class Taskyard {
     options: UploadOptions = {},
   ): Promise<StoredFile> {
     return this.upload('/files', file, input, [], options);
+  }
+
+  /** A file's metadata: its name, media type, size and digest. */
+  getFile(id: string, options: CallOptions = {}): Promise<StoredFile> {
+    return this.http.json({ method: 'GET', path: `/files/${segment(id)}` }, options);
   }
 
   // admin (admin keys only)

@@ -96,6 +96,24 @@ export interface TenantEvent extends TaskEvent {
   position: string;
 }
 
+/** A column of a csv.import's table, as its result lists it. */
+export interface ImportColumn {
+  name: string;
+  type: 'int' | 'float' | 'bool' | 'date' | 'text';
+  nullable: boolean;
+  /** The header field it was read from; null without a header. */
+  sourceName?: string | null;
+}
+
+/** A page of the rows a csv.import loaded (`importRows`), in load order. */
+export interface ImportRowsPage {
+  columns: ImportColumn[];
+  /** `_line` (the line of the file the record ends on), then one member per column. */
+  items: Record<string, unknown>[];
+  /** Pass as `after` for the next page; null on the last one. */
+  nextCursor: string | null;
+}
+
 export interface TaskPage {
   items: Task[];
   /** Pass as `cursor` for the next page; null on the last one. */

@@ -436,6 +436,26 @@ describe('the client SDK (taskyard/client) against a started service', () => {
     });
   });
 
+  it('reads the input file and the rows a csv.import loaded, page by page', async () => {
+    const csv = 'n,word\n1,one\n2,two\n3,three\n';
+    const task = await client.submitFile(new Blob([csv], { type: 'text/csv' }), {
+      type: 'csv.import',
+      fileName: 'words.csv',
+    });
+    expect((await client.wait(task.id)).status).toBe('succeeded');
+    const first = await client.importRows(task.id, { limit: 2 });
+    expect(first.columns.map((c) => c.name)).toEqual(['n', 'word']);
+    expect(first.items.map((row) => row.word)).toEqual(['one', 'two']);
+    expect(first.nextCursor).toEqual(expect.any(String));
+    const rest = await client.importRows(task.id, { after: first.nextCursor ?? undefined });
+    expect(rest).toMatchObject({ items: [{ _line: 4, word: 'three' }], nextCursor: null });
+    expect(await client.getFile(task.inputFileId ?? '')).toMatchObject({
+      name: 'words.csv',
+      mediaType: 'text/csv',
+      size: csv.length,
+    });
+  });
+
   it('manages keys and queues with an admin key', async () => {
     const made = await admin.createKey({ tenant: 'sdk-keys', name: 'short-lived' });
     expect(made).toMatchObject({ tenant: 'sdk-keys', role: 'user', key: expect.any(String) });
