@@ -1,23 +1,47 @@
-import { useEffect, useState } from 'preact/hooks';
-import type { Task } from '../../../client/index.js';
-import { ErrorNote, errorText, StatusBadge } from '../components.js';
-import { useLiveEvents, useSession } from '../context.js';
+import { ErrorNote } from '../components.js';
+import { href } from '../router.js';
+import { TaskActions } from './task/actions.js';
+import { Artifacts } from './task/artifacts.js';
+import { TaskProblemNote, TaskResult } from './task/result.js';
+import { TaskSummary } from './task/summary.js';
+import { Timeline } from './task/timeline.js';
+import { useTask } from './task/use-task.js';
+import { WaitingNote } from './task/waiting.js';
 
+/** One task, live: its state, why it waits, its events, its result or problem, its files. */
 export function TaskPage({ id }: { id: string }) {
-  const { client } = useSession();
-  const [task, setTask] = useState<Task>();
-  const [error, setError] = useState<string>();
-  const load = (): void => {
-    client.getTask(id).then(setTask, (e) => setError(errorText(e)));
-  };
-  useEffect(load, [client, id]);
-  useLiveEvents((event) => event.taskId === id && load(), [id]);
+  const { task, events, error, reload, setTask } = useTask(id);
 
   return (
-    <section>
-      <h1>Task {id}</h1>
+    <section class="task-page">
+      <p class="crumbs">
+        <a href={href('tasks')}>Tasks</a> /
+      </p>
+      <h1>
+        Task <code class="task-id">{id}</code>
+      </h1>
       {error && <ErrorNote>{error}</ErrorNote>}
-      {task && <StatusBadge status={task.status} />}
+      {!task && !error && <p class="loading">Loading…</p>}
+      {task && (
+        <>
+          <TaskSummary task={task} />
+          <TaskActions
+            task={task}
+            onChanged={(changed) => {
+              setTask(changed);
+              reload();
+            }}
+          />
+          <WaitingNote task={task} />
+          <TaskProblemNote task={task} />
+          <TaskResult task={task} />
+          <Artifacts task={task} />
+          <section aria-labelledby="timeline-heading">
+            <h2 id="timeline-heading">Timeline</h2>
+            <Timeline events={events} />
+          </section>
+        </>
+      )}
     </section>
   );
 }
