@@ -108,6 +108,48 @@ describeInBrowser('dashboard: submitting a task and its page', () => {
     await page.context().close();
   });
 
+  it('shows the upload going out, and cancelling it creates no task', async () => {
+    const page = await openSubmit();
+    // A slow uplink, so that the upload is still under way when it is cancelled.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: 64 * 1024,
+    });
+    await page.getByLabel('Task type').selectOption('csv.import');
+    const rows = Array.from({ length: 200_000 }, (_, i) => `${i},row ${i}`).join('\n');
+    await page.getByLabel('File', { exact: true }).setInputFiles({
+      name: 'big.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(`n,label\n${rows}\n`),
+    });
+    await page.getByRole('button', { name: 'Submit', exact: true }).click();
+    const bar = page.getByRole('progressbar', { name: 'Upload progress' });
+    await bar.waitFor();
+    await page.getByText(/ of [\d.]+ MB sent/).waitFor();
+    await page.getByRole('button', { name: 'Cancel upload' }).click();
+    await page.getByRole('status').filter({ hasText: 'Upload cancelled' }).waitFor();
+    expect(await bar.count()).toBe(0);
+    const list = await request(app.baseUrl)
+      .get('/api/v1/tasks?type=csv.import')
+      .set('Authorization', `Bearer ${key}`)
+      .expect(200);
+    const names = await Promise.all(
+      (list.body as { items: { inputFileId: string }[] }).items.map(async (t) => {
+        const file = await request(app.baseUrl)
+          .get(`/api/v1/files/${t.inputFileId}`)
+          .set('Authorization', `Bearer ${key}`);
+        return (file.body as { name: string }).name;
+      }),
+    );
+    expect(names).not.toContain('big.csv');
+    expect(page.url()).toMatch(/#\/submit$/);
+    await page.context().close();
+  });
+
   it('cancels a running sleep from its page', async () => {
     const task = await createTask(app.baseUrl, key, { type: 'sleep', options: { ms: 60_000 } });
     const page = await openTask(task.id);
