@@ -25,11 +25,21 @@ export interface ArtifactInfo {
   mediaType: string;
 }
 
+/** A file task's input file. */
+export interface InputFile {
+  /** The name it was uploaded with; null when it came without one. */
+  name: string | null;
+  size: number;
+  mediaType: string;
+}
+
 export interface Task {
   id: string;
   type: string;
   status: TaskStatus;
   inputFileId: string | null;
+  /** In the answers of `listTasks` and `getTask`: the input file; null for payload tasks. */
+  inputFile?: InputFile | null;
   payload: unknown;
   options: Record<string, unknown>;
   progress: TaskProgress | null;

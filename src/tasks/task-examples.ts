@@ -24,8 +24,12 @@ const QUEUED = {
   finishedAt: null,
 };
 
+/** As lists and GET /tasks/{id} show it. */
+const INPUT_FILE = { name: 'orders.csv', size: 48213, mediaType: 'text/csv' };
+
 const SUCCEEDED = {
   ...QUEUED,
+  inputFile: INPUT_FILE,
   status: 'succeeded',
   progress: { percent: 100 },
   result: {

@@ -4,6 +4,7 @@ import {
   TASK_EVENT_KINDS,
   TASK_PROBLEMS,
   TASK_STATUSES,
+  type InputFileView,
   type TaskEventView,
   type TaskProgress,
   type TaskStatus,
@@ -117,6 +118,23 @@ export class TaskWaitingDto implements TaskWaiting {
   ahead?: number;
 }
 
+@ApiSchema({ name: 'InputFile' })
+export class InputFileDto implements InputFileView {
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The name it was uploaded with; null when it came without one.',
+    example: 'orders.csv',
+  })
+  name: string | null;
+
+  @ApiProperty({ type: 'integer', description: 'Bytes.', example: 48213 })
+  size: number;
+
+  @ApiProperty({ example: 'text/csv' })
+  mediaType: string;
+}
+
 @ApiSchema({ name: 'Task' })
 export class TaskViewDto implements TaskView {
   @ApiProperty({ format: 'uuid', example: TASK_ID_EXAMPLE })
@@ -130,6 +148,15 @@ export class TaskViewDto implements TaskView {
 
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'File tasks only.' })
   inputFileId: string | null;
+
+  @ApiPropertyOptional({
+    type: InputFileDto,
+    nullable: true,
+    description:
+      'In GET /tasks and GET /tasks/{id} only: the input file (name, size, media type); null for ' +
+      'payload tasks.',
+  })
+  inputFile?: InputFileDto | null;
 
   @ApiAnyValue({ description: 'Payload tasks: the payload as given; null for file tasks.' })
   payload: unknown;

@@ -1,3 +1,4 @@
+import type { FileEntity } from '../files/file.entity.js';
 import type { TaskEventEntity } from './task-event.entity.js';
 import type { TaskEntity } from './task.entity.js';
 import type { TaskWaiting } from './task-waiting.js';
@@ -33,12 +34,26 @@ export interface TaskProgress {
   message?: string;
 }
 
+/** A file task's input file, as lists and GET /tasks/{id} show it beside `inputFileId`. */
+export interface InputFileView {
+  /** The name it was uploaded with; null when it came without one. */
+  name: string | null;
+  size: number;
+  mediaType: string;
+}
+
+export function toInputFileView(file: FileEntity | null | undefined): InputFileView | null {
+  return file ? { name: file.name, size: Number(file.size), mediaType: file.mediaType } : null;
+}
+
 /** A task as the API shows it. */
 export interface TaskView {
   id: string;
   type: string;
   status: TaskStatus;
   inputFileId: string | null;
+  /** In GET /tasks and GET /tasks/{id} only: the input file; null for payload tasks. */
+  inputFile?: InputFileView | null;
   payload: unknown;
   options: Record<string, unknown>;
   progress: TaskProgress | null;

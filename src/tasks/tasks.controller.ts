@@ -40,7 +40,13 @@ import { ProblemException } from '../http/problem.js';
 import { validationProblem } from '../http/validation.js';
 import { ImportRowsPageDto, ListRowsQuery } from './import-rows.dto.js';
 import { ImportRowsService } from './import-rows.service.js';
-import { FINISHED_STATUSES, type TaskEventView, type TaskView, toTaskView } from './task.js';
+import {
+  FINISHED_STATUSES,
+  type TaskEventView,
+  type TaskView,
+  toInputFileView,
+  toTaskView,
+} from './task.js';
 import { type TaskInput, TaskCreator } from './task-creator.js';
 import { TASK_EXAMPLES } from './task-examples.js';
 import { TaskDetailDto, TaskEventDto, TaskPageDto, TaskViewDto } from './task-views.dto.js';
@@ -192,12 +198,14 @@ export class TasksController {
     // Cache-Control: no-cache that fetch() adds to every conditional request. Express drops the body.
     if (knownSeq !== undefined && Number(knownSeq) === task.lastSeq) response.status(304);
     // Outputs are written while a task runs; a task that has not finished shows none yet.
-    const [artifacts, waiting] = await Promise.all([
+    const [artifacts, waiting, inputFile] = await Promise.all([
       FINISHED_STATUSES.includes(task.status) ? this.files.listArtifacts(task.id) : [],
       this.tasks.waiting(caller, task),
+      task.inputFileId ? this.files.findById(task.inputFileId) : undefined,
     ]);
     return {
       ...toTaskView(task, caller.role === 'admin'),
+      inputFile: toInputFileView(inputFile),
       ...(waiting && { waiting }),
       artifacts: artifacts.map((a) => ({
         name: a.artifactName ?? '',

@@ -145,10 +145,15 @@ export class TasksRepository {
     return rows[0];
   }
 
-  /** Newest first, after the `after` position (keyset: tasks_created_idx, tasks_tenant_created_idx). */
+  /**
+   * Newest first, after the `after` position (keyset: tasks_created_idx, tasks_tenant_created_idx),
+   * each with its input file's name, size and media type (one join on the files' primary key).
+   */
   async list(filter: TaskFilter): Promise<ListedTask[]> {
     const query = this.tasks
       .createQueryBuilder('t')
+      .leftJoin('t.inputFile', 'f')
+      .addSelect(['f.id', 'f.name', 'f.size', 'f.mediaType'])
       .addSelect(`(extract(epoch FROM t.created_at) * 1000000)::bigint::text`, 'created_us')
       .orderBy('t.created_at', 'DESC')
       .addOrderBy('t.id', 'DESC')

@@ -11,6 +11,7 @@ import {
   type TaskEventView,
   type TaskView,
   toEventView,
+  toInputFileView,
   toTaskView,
 } from './task.js';
 import type { TaskEntity } from './task.entity.js';
@@ -53,7 +54,10 @@ export class TasksService {
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
     return {
-      items: page.map((row) => toTaskView(row, caller.role === 'admin')),
+      items: page.map((row) => ({
+        ...toTaskView(row, caller.role === 'admin'),
+        inputFile: toInputFileView(row.inputFile),
+      })),
       nextCursor: rows.length > query.limit && last ? encodeCursor(last.createdUs, last.id) : null,
     };
   }

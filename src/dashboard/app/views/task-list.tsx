@@ -1,62 +1,63 @@
-import { useEffect, useState } from 'preact/hooks';
-import type { Task } from '../../../client/index.js';
-import { ErrorNote, errorText, ProgressBar, StatusBadge } from '../components.js';
-import { useLiveEvents, useSession } from '../context.js';
-import { formatDuration, formatTime, taskDuration } from '../format.js';
-import { href } from '../router.js';
+import { useState } from 'preact/hooks';
+import { ErrorNote } from '../components.js';
+import { type ListQuery, queryKey, useListQuery } from './tasks/list-query.js';
+import { useLivePage } from './tasks/live-page.js';
+import { TaskFilters } from './tasks/task-filters.js';
+import { TaskSearch } from './tasks/task-search.js';
+import { TaskTable } from './tasks/task-table.js';
 
-/** The newest tasks, kept current by the live feed. */
+/**
+ * The tasks, newest first, live: filters in the URL's fragment, paging by the API's cursors (a
+ * stack of them, for Previous), and a search by id.
+ */
 export function TaskList() {
-  const { client } = useSession();
-  const [tasks, setTasks] = useState<Task[]>([]);
-  const [error, setError] = useState<string>();
-
-  useEffect(() => {
-    client.listTasks({ limit: 50 }).then(
-      (page) => setTasks(page.items),
-      (e) => setError(errorText(e)),
-    );
-  }, [client]);
-
-  useLiveEvents((event) => {
-    void client.getTask(event.taskId).then(
-      (task) => setTasks((list) => [task, ...list.filter((t) => t.id !== task.id)]),
-      () => undefined,
-    );
-  });
+  const [query, setQuery] = useListQuery();
+  const key = queryKey(query);
+  // The cursors of the pages before this one; a change of the filters starts again at the first.
+  const [trail, setTrail] = useState<{ key: string; cursors: string[] }>({ key, cursors: [] });
+  const cursors = trail.key === key ? trail.cursors : [];
+  const cursor = cursors.at(-1);
+  const page = useLivePage(query, cursor);
+  const goTo = (next: string[]): void => setTrail({ key, cursors: next });
+  const change = (next: ListQuery): void => setQuery(next);
 
   return (
     <section>
       <h1>Tasks</h1>
-      {error && <ErrorNote>{error}</ErrorNote>}
-      <table class="tasks">
-        <thead>
-          <tr>
-            <th scope="col">Status</th>
-            <th scope="col">Type</th>
-            <th scope="col">Progress</th>
-            <th scope="col">Created</th>
-            <th scope="col">Duration</th>
-          </tr>
-        </thead>
-        <tbody>
-          {tasks.map((task) => (
-            <tr key={task.id}>
-              <td>
-                <a href={href('tasks', task.id)}>
-                  <StatusBadge status={task.status} />
-                </a>
-              </td>
-              <td>{task.type}</td>
-              <td>
-                <ProgressBar percent={task.progress?.percent} label={`Progress of ${task.id}`} />
-              </td>
-              <td>{formatTime(task.createdAt)}</td>
-              <td>{formatDuration(taskDuration(task))}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <TaskSearch />
+      <TaskFilters query={query} onChange={change} />
+      {page.error && <ErrorNote>{page.error}</ErrorNote>}
+      {cursor !== undefined && page.newCount > 0 && (
+        <p class="new-tasks" role="status">
+          {page.newCount === 1 ? '1 new task' : `${page.newCount} new tasks`} —{' '}
+          <button type="button" class="link" onClick={() => goTo([])}>
+            show
+          </button>
+        </p>
+      )}
+      <TaskTable tasks={page.tasks} />
+      {!page.loading && !page.error && page.tasks.length === 0 && (
+        <p class="hint">No tasks{key === '#/tasks' ? ' yet' : ' match these filters'}.</p>
+      )}
+      <nav class="pager" aria-label="Pages">
+        <button
+          type="button"
+          class="secondary"
+          disabled={cursors.length === 0}
+          onClick={() => goTo(cursors.slice(0, -1))}
+        >
+          Previous
+        </button>
+        <span>Page {cursors.length + 1}</span>
+        <button
+          type="button"
+          class="secondary"
+          disabled={!page.nextCursor}
+          onClick={() => page.nextCursor && goTo([...cursors, page.nextCursor])}
+        >
+          Next
+        </button>
+      </nav>
     </section>
   );
 }
