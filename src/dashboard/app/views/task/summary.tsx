@@ -1,8 +1,6 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
-import type { StoredFile, Task } from '../../../../client/index.js';
+import type { Task } from '../../../../client/index.js';
 import { ProgressBar, StatusBadge } from '../../components.js';
-import { useSession } from '../../context.js';
 import { formatBytes, formatDuration, formatFullTime, taskDuration } from '../../format.js';
 
 /** Status, type, input, times in the viewer's zone, attempts and the progress bar. */
@@ -22,7 +20,14 @@ export function TaskSummary({ task }: { task: Task }) {
         <Fact term="Type">{task.type}</Fact>
         {task.inputFileId && (
           <Fact term="File">
-            <InputFile id={task.inputFileId} />
+            {task.inputFile ? (
+              <span>
+                {task.inputFile.name ?? 'unnamed'} · {formatBytes(task.inputFile.size)} ·{' '}
+                {task.inputFile.mediaType}
+              </span>
+            ) : (
+              <code>{task.inputFileId}</code>
+            )}
           </Fact>
         )}
         <Fact term="Created">{formatFullTime(task.createdAt)}</Fact>
@@ -50,20 +55,5 @@ function Fact({ term, children }: { term: string; children: ComponentChildren })
       <dt>{term}</dt>
       <dd>{children}</dd>
     </div>
-  );
-}
-
-/** The input file's name and size (its id while they are read, or if they cannot be). */
-function InputFile({ id }: { id: string }) {
-  const { client } = useSession();
-  const [file, setFile] = useState<StoredFile>();
-  useEffect(() => {
-    client.getFile(id).then(setFile, () => undefined);
-  }, [client, id]);
-  if (!file) return <code>{id}</code>;
-  return (
-    <span>
-      {file.name ?? id} · {formatBytes(file.size)} · {file.mediaType}
-    </span>
   );
 }
