@@ -8,7 +8,7 @@ import { insertPrepared, type PreparedJob, prepareJob } from './enqueue-rows.js'
 import { HandlerRegistry } from './handler-registry.js';
 import { type Job, type JobSpec, toJob } from './job.js';
 import { JobsMetrics } from './jobs.metrics.js';
-import { cancelJobs, retryJob, selectJob } from './sql/control.sql.js';
+import { cancelJobs, retryJobs, selectJob } from './sql/control.sql.js';
 import { explainWait, type JobWait } from './sql/explain.sql.js';
 import { setGroupMaxRunning } from './sql/groups.sql.js';
 
@@ -107,8 +107,14 @@ export class JobsService {
 
   /** Queues a failed or cancelled job again with fresh attempts; undefined if it is neither. */
   async retry(id: string): Promise<Job | undefined> {
-    const row = isJobId(id) ? await retryJob(this.db, id) : undefined;
-    return row && toJob(row);
+    return (await this.retryMany([id]))[0];
+  }
+
+  /** Retries many jobs at once, as `retry` does one; answers the jobs it queued again. */
+  async retryMany(ids: string[]): Promise<Job[]> {
+    const valid = ids.filter(isJobId);
+    if (valid.length === 0) return [];
+    return (await retryJobs(this.db, valid)).map(toJob);
   }
 
   private defaultMaxAttempts(type: string): number {

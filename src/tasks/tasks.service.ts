@@ -100,10 +100,20 @@ export class TasksService {
     if (!FINISHED_STATUSES.includes(task.status)) {
       throw conflict(`Task ${id} is ${task.status}: cancel it, or wait until it has finished.`);
     }
+    if (!(await this.deleteFinished(task))) throw conflict(`Task ${id} changed meanwhile.`);
+  }
+
+  /**
+   * What deleting a finished task does (for DELETE /tasks/{id} and the failures admin routes):
+   * its processor's cleanup, then the row with its events and artifacts, then the blobs no longer
+   * used. False when it was no longer finished.
+   */
+  async deleteFinished(task: Pick<TaskEntity, 'id' | 'type' | 'tenant'>): Promise<boolean> {
     await this.processors.get(task.type)?.instance.cleanup?.(task);
-    const artifacts = await this.files.listArtifacts(id);
-    if (!(await this.tasks.deleteFinished(id))) throw conflict(`Task ${id} changed meanwhile.`);
+    const artifacts = await this.files.listArtifacts(task.id);
+    if (!(await this.tasks.deleteFinished(task.id))) return false;
     await this.files.releaseBlobs(artifacts.map((a) => a.sha256));
+    return true;
   }
 
   async find(caller: Caller, id: string): Promise<TaskEntity> {

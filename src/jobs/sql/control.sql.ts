@@ -26,11 +26,11 @@ UNION ALL
 SELECT * FROM requested WHERE (SELECT count(*) FROM notified) >= 0`,
 );
 
-const RETRY_JOB = `
+const RETRY_JOBS = `
 WITH retried AS (
   UPDATE jobs SET status = 'queued', attempts = 0, run_at = now(), finished_at = NULL,
                   cancel_requested_at = NULL
-  WHERE id = $1 AND status IN ('failed', 'cancelled')
+  WHERE id = ANY($1::bigint[]) AND status IN ('failed', 'cancelled')
   RETURNING *
 ), notified AS (
   SELECT pg_notify('${JOBS_CHANNEL}', 'queue:' || queue) FROM retried
@@ -44,9 +44,13 @@ export async function cancelJobs(db: Db, schema: string, ids: string[]): Promise
   return (await db.query<JobRow>(CANCEL_JOB(schema), [ids])).rows;
 }
 
-/** Undefined when the job does not exist or is not failed or cancelled. */
-export async function retryJob(db: Db, id: string): Promise<JobRow | undefined> {
-  return (await db.query<JobRow>(RETRY_JOB, [id])).rows[0];
+/**
+ * The jobs queued again; those missing, or not failed or cancelled, are left out. Each row's
+ * UPDATE waits for a concurrent one and re-checks the status, so two retries of one job queue it
+ * once.
+ */
+export async function retryJobs(db: Db, ids: string[]): Promise<JobRow[]> {
+  return (await db.query<JobRow>(RETRY_JOBS, [ids])).rows;
 }
 
 export async function selectJob(db: Db, id: string): Promise<JobRow | undefined> {
