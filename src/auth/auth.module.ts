@@ -4,6 +4,7 @@ import { ApiKeysBootstrap } from './api-keys.bootstrap.js';
 import { ApiKeysController } from './api-keys.controller.js';
 import { ApiKeysModule } from './api-keys.module.js';
 import { AuthGuard } from './auth.guard.js';
+import { MeController } from './me.controller.js';
 import { RateLimitGuard } from './rate-limit.guard.js';
 
 /**
@@ -12,7 +13,7 @@ import { RateLimitGuard } from './rate-limit.guard.js';
  */
 @Module({
   imports: [ApiKeysModule],
-  controllers: [ApiKeysController],
+  controllers: [ApiKeysController, MeController],
   providers: [
     ApiKeysBootstrap,
     { provide: APP_GUARD, useClass: AuthGuard },
