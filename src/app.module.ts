@@ -8,6 +8,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { FilesApiModule } from './files/files.module.js';
 import { GatewayModule } from './gateway/gateway.module.js';
 import { JobsAdminModule } from './jobs/admin.module.js';
+import { FailuresAdminModule } from './tasks/failures/failures.module.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { MetricsApiModule } from './metrics/metrics.module.js';
 import { TasksApiModule } from './tasks/tasks.module.js';
@@ -24,6 +25,7 @@ const API_MODULES: Type[] = [
   FilesApiModule,
   TasksApiModule,
   JobsAdminModule,
+  FailuresAdminModule,
   WorkersAdminModule,
   TenantLimitsApiModule,
   GatewayModule,

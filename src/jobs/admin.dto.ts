@@ -4,9 +4,12 @@ import { ApiAnyValue, ApiTimestamp } from '../http/openapi.js';
 import type { QueueSummary } from './admin.service.js';
 import { JOB_STATUSES, type Job, type JobStatus } from './job.js';
 
+/** What a queue may be named. */
+export const QUEUE_NAME_PATTERN = /^[\w.:-]{1,100}$/;
+
 export class QueueNameParam {
-  @ApiProperty({ pattern: '^[\\w.:-]{1,100}$', example: 'tasks' })
-  @Matches(/^[\w.:-]{1,100}$/, { message: 'name must match [A-Za-z0-9_.:-]{1,100}' })
+  @ApiProperty({ pattern: QUEUE_NAME_PATTERN.source, example: 'tasks' })
+  @Matches(QUEUE_NAME_PATTERN, { message: 'name must match [A-Za-z0-9_.:-]{1,100}' })
   name: string;
 }
 
