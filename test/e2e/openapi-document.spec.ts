@@ -43,6 +43,12 @@ const OPERATIONS: Record<string, string> = {
   'GET /api/v1/admin/workers': 'listWorkers',
   'GET /api/v1/admin/tenants/{tenant}/limits': 'getTenantLimits',
   'PUT /api/v1/admin/tenants/{tenant}/limits': 'setTenantLimits',
+  'GET /api/v1/me': 'getMe',
+  'GET /api/v1/admin/activity': 'getActivity',
+  'GET /api/v1/admin/stuck': 'listStuckJobs',
+  'GET /api/v1/admin/failures': 'listFailureGroups',
+  'POST /api/v1/admin/failures/retry': 'retryFailures',
+  'POST /api/v1/admin/failures/discard': 'discardFailures',
 };
 
 interface RouterLayer {

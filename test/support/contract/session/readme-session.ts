@@ -9,6 +9,7 @@ import type { Session } from './api.js';
 import { errorSession } from './error-session.js';
 import { filesSession } from './files-session.js';
 import type { paths } from './openapi.js';
+import { operationsSession } from './operations-session.js';
 import { taskTypesSession } from './task-types-session.js';
 import { readmeSession } from './tasks-session.js';
 import { taskActions } from './tasks-actions.js';
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
     filesSession,
     errorSession,
     adminSession,
+    operationsSession,
   ];
   for (const part of parts) await part(session);
 }
