@@ -5,15 +5,22 @@ import { FINAL_KINDS, followTask, FollowTaskError } from './follow-task.js';
 import { ApiHttp, type CallOptions, type Query } from './http.js';
 import { multipartBody } from './multipart-body.js';
 import type {
+  Activity,
   ApiKey,
   CreatedApiKey,
   CreateTaskInput,
+  FailureFilter,
+  FailureGroup,
+  FailureSelection,
+  FailuresActed,
   FileSource,
   FollowTransport,
   ImportRowsPage,
   ListTasksQuery,
+  Me,
   QueueInfo,
   StoredFile,
+  StuckJob,
   SubmitFileInput,
   Task,
   TaskEvent,
@@ -292,6 +299,11 @@ export class Taskyard {
     return this.http.json({ method: 'GET', path: `/files/${segment(id)}` }, options);
   }
 
+  /** The key this client calls with: its id, tenant and role. */
+  me(options: CallOptions = {}): Promise<Me> {
+    return this.http.json({ method: 'GET', path: '/me' }, options);
+  }
+
   // admin (admin keys only)
 
   createKey(
@@ -336,6 +348,48 @@ export class Taskyard {
   ): Promise<WorkerProcess[]> {
     return this.http.json(
       { method: 'GET', path: '/admin/workers', query: { status: query.status } },
+      options,
+    );
+  }
+
+  /** Jobs succeeded and failed per minute and queue over the last `minutes` (1..1440, default 60). */
+  activity(query: { minutes?: number } = {}, options: CallOptions = {}): Promise<Activity> {
+    return this.http.json(
+      { method: 'GET', path: '/admin/activity', query: { minutes: query.minutes } },
+      options,
+    );
+  }
+
+  /** Running jobs over their time limit or with a lapsing lease. */
+  stuckJobs(options: CallOptions = {}): Promise<StuckJob[]> {
+    return this.http.json({ method: 'GET', path: '/admin/stuck' }, options);
+  }
+
+  /** Failed tasks grouped by type and error, largest group first. */
+  async failureGroups(
+    query: FailureFilter = {},
+    options: CallOptions = {},
+  ): Promise<FailureGroup[]> {
+    const { type, queue, tenant } = query;
+    const body = await this.http.json<{ groups: FailureGroup[] }>(
+      { method: 'GET', path: '/admin/failures', query: { type, queue, tenant } },
+      options,
+    );
+    return body.groups;
+  }
+
+  /** Retries up to 1,000 of the selected failed tasks; call again while `remaining` is above 0. */
+  retryFailures(selection: FailureSelection, options: CallOptions = {}): Promise<FailuresActed> {
+    return this.http.json(
+      { method: 'POST', path: '/admin/failures/retry', json: selection },
+      options,
+    );
+  }
+
+  /** Deletes up to 1,000 of the selected failed tasks, as `deleteTask` does each. */
+  discardFailures(selection: FailureSelection, options: CallOptions = {}): Promise<FailuresActed> {
+    return this.http.json(
+      { method: 'POST', path: '/admin/failures/discard', json: selection },
       options,
     );
   }

@@ -266,4 +266,69 @@ export interface WorkerProcess {
   goneAt: string | null;
 }
 
+/** The key a client calls with (`me`): an admin key also reaches the admin calls. */
+export interface Me {
+  keyId: string;
+  tenant: string;
+  role: ApiKeyRole;
+}
+
+/** Jobs that ended in one minute (`activity`). */
+export interface ActivityBucket {
+  /** The minute's start. */
+  at: string;
+  succeeded: number;
+  failed: number;
+}
+
+/** Finished jobs per minute and queue over the last minutes; every minute has its bucket. */
+export interface Activity {
+  from: string;
+  /** Now, by the database clock: the last bucket is still filling. */
+  to: string;
+  bucketSeconds: 60;
+  queues: { queue: string; buckets: ActivityBucket[] }[];
+}
+
+/** A running job in trouble (`stuckJobs`). */
+export interface StuckJob {
+  reason: 'over_time_limit' | 'lease_lapsing';
+  taskId: string | null;
+  jobId: string;
+  type: string;
+  queue: string;
+  /** The lease owner: a worker id. */
+  worker: string | null;
+  startedAt: string;
+  timeLimitMs: number;
+  leaseExpiresAt: string | null;
+}
+
+/** Failed tasks of one type with one error, digits and UUIDs masked (`failureGroups`). */
+export interface FailureGroup {
+  /** Pass it to `retryFailures` and `discardFailures`. */
+  key: string;
+  type: string;
+  error: { type: string; title: string; detail: string };
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+  sampleTaskId: string;
+}
+
+export interface FailureFilter {
+  type?: string;
+  queue?: string;
+  tenant?: string;
+}
+
+/** Which failures to act on: a group's key, or `all: true` with the filters. */
+export type FailureSelection = FailureFilter & ({ key: string; all?: true } | { all: true });
+
+export interface FailuresActed {
+  affected: number;
+  /** Left for the same call to act on (it takes 1,000 at most): repeat while above 0. */
+  remaining: number;
+}
+
 export type FollowTransport = 'auto' | 'websocket' | 'polling';
