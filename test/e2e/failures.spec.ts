@@ -1,6 +1,7 @@
 import request from 'supertest';
+import { Taskyard } from '../../src/client/index.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { ADMIN, bearer, createUserKey } from '../support/auth.js';
+import { ADMIN, bearer, createUserKey, TEST_ADMIN_KEY } from '../support/auth.js';
 import {
   createTask,
   getTask,
@@ -163,6 +164,22 @@ describe('admin failures: grouped by error, retried and discarded a group at a t
     expect((discarded.body as { affected: number }).affected).toBeGreaterThanOrEqual(2);
     expect(await groups({ tenant: 'globex' })).toEqual([]);
     expect((await getTask(t.baseUrl, acme, acmeFailed[0])).status).toBe('failed');
+  });
+
+  it('is reached through the SDK: failureGroups, retryFailures, discardFailures', async () => {
+    const admin = new Taskyard({ url: t.baseUrl, key: TEST_ADMIN_KEY });
+    const group = await failedTasks(acme, 'echo', ['sdk 1', 'sdk 2']);
+    const found = (await admin.failureGroups({ tenant: 'acme' })).find((g) =>
+      group.includes(g.sampleTaskId),
+    );
+    expect(found?.count).toBe(2);
+    const key = found!.key;
+    expect(await admin.retryFailures({ key, type: 'sleep' })).toEqual({
+      affected: 0,
+      remaining: 0,
+    });
+    expect(await admin.discardFailures({ key })).toEqual({ affected: 2, remaining: 0 });
+    await expect(admin.retryFailures({} as never)).rejects.toMatchObject({ status: 422 });
   });
 
   it('answers 422 problem+json to a body that names no failures or is malformed', async () => {

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { Taskyard } from '../../src/client/index.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { ADMIN, bearer, createUserKey, TEST_ADMIN_KEY } from '../support/auth.js';
 import { createTask, getTask, PROBLEM_JSON } from '../support/tasks.js';
@@ -147,6 +148,18 @@ describe('operations views: who am I, activity per minute, stuck work', () => {
       await http().get('/api/v1/admin/activity').query({ minutes: 1440 }).set(ADMIN).expect(200);
       await http().get('/api/v1/admin/activity').set(bearer(user)).expect(404);
     });
+  });
+
+  it('is reached through the SDK: me, activity, stuckJobs', async () => {
+    const admin = new Taskyard({ url: t.baseUrl, key: TEST_ADMIN_KEY });
+    expect(await new Taskyard({ url: t.baseUrl, key: user }).me()).toMatchObject({
+      tenant: 'acme',
+      role: 'user',
+    });
+    expect((await admin.me()).role).toBe('admin');
+    const activity = await admin.activity({ minutes: 3 });
+    expect(activity.queues.every((q) => q.buckets.length === 3)).toBe(true);
+    expect(Array.isArray(await admin.stuckJobs())).toBe(true);
   });
 
   describe('GET /admin/stuck', () => {
