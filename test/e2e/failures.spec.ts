@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { Taskyard } from '../../src/client/index.js';
+import { type FailureGroup as Group, Taskyard } from '../../src/client/index.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { ADMIN, bearer, createUserKey, TEST_ADMIN_KEY } from '../support/auth.js';
 import {
@@ -12,16 +12,6 @@ import {
 } from '../support/tasks.js';
 
 const FAILURES = '/api/v1/admin/failures';
-
-interface Group {
-  key: string;
-  type: string;
-  error: { type: string; title: string; detail: string };
-  count: number;
-  firstSeen: string;
-  lastSeen: string;
-  sampleTaskId: string;
-}
 
 describe('admin failures: grouped by error, retried and discarded a group at a time', () => {
   let t: TestApp;

@@ -1,27 +1,8 @@
 import request from 'supertest';
-import { Taskyard } from '../../src/client/index.js';
+import { type Activity, type StuckJob as Stuck, Taskyard } from '../../src/client/index.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { ADMIN, bearer, createUserKey, TEST_ADMIN_KEY } from '../support/auth.js';
 import { createTask, getTask, PROBLEM_JSON } from '../support/tasks.js';
-
-interface Activity {
-  from: string;
-  to: string;
-  bucketSeconds: number;
-  queues: { queue: string; buckets: { at: string; succeeded: number; failed: number }[] }[];
-}
-
-interface Stuck {
-  reason: string;
-  taskId: string | null;
-  jobId: string;
-  type: string;
-  queue: string;
-  worker: string | null;
-  startedAt: string;
-  timeLimitMs: number;
-  leaseExpiresAt: string | null;
-}
 
 const MINUTE = 60_000;
 
