@@ -40,12 +40,24 @@ async function measureLoad(
   cdp.on('Network.loadingFinished', (event) =>
     transfers.push({ url: urls.get(event.requestId) ?? '?', bytes: event.encodedDataLength }),
   );
+  // WebSocket frames (the Socket.IO feed) are not loads: count their payloads as one row.
+  const socket = { url: '(Socket.IO frames, payloads)', bytes: 0 };
+  const frame = (event: { response: { payloadData: string } }): void => {
+    socket.bytes += Buffer.byteLength(event.response.payloadData);
+  };
+  cdp.on('Network.webSocketFrameReceived', frame);
+  cdp.on('Network.webSocketFrameSent', frame);
   const started = performance.now();
   await page.goto(url);
   await ready(page);
   const ms = performance.now() - started;
+  if (socket.bytes > 0) transfers.push(socket);
   await context.close();
   return { transfers, ms };
+}
+
+function shorten(url: string): string {
+  return url.length > 70 ? `${url.slice(0, 69)}…` : url;
 }
 
 function median(values: number[]): number {
@@ -60,7 +72,7 @@ function describe(name: string, loads: Load[], base: string): string[] {
     `${name}: ${(total(first) / 1024).toFixed(1)} KB over ${first.transfers.length} requests, ` +
       `ready in ${median(loads.map((l) => l.ms)).toFixed(0)} ms (median of ${loads.length})`,
     ...first.transfers.map(
-      (t) => `  ${(t.bytes / 1024).toFixed(1).padStart(7)} KB  ${t.url.replace(base, '')}`,
+      (t) => `  ${(t.bytes / 1024).toFixed(1).padStart(7)} KB  ${shorten(t.url.replace(base, ''))}`,
     ),
   ];
 }
