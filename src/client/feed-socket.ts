@@ -21,12 +21,16 @@ export interface SubscribeAck {
   error?: { detail?: string };
 }
 
+export type ConnectionState = 'subscribed' | 'disconnected';
+
 export interface FeedOptions<Event> {
   /** The `subscribe` payload, asked for again at every (re)connection. */
   subscription: () => object;
   /** Whether an incoming `task.event` belongs to this feed (it may note what it saw). */
   accept: (event: Event) => boolean;
   onAck?: (ack: SubscribeAck) => void;
+  /** Told when the subscription is in place, and when the connection drops (it reconnects). */
+  onConnection?: (state: ConnectionState) => void;
   signal?: AbortSignal;
   giveUpAfterMs?: number;
   /** End at once, unreachable, when the first connection fails (the caller has another way). */
@@ -65,6 +69,7 @@ export class FeedSocket<Event> {
     this.socket.on('connect', () => this.subscribe());
     this.socket.on('disconnect', (reason) => {
       if (reason === 'io client disconnect') return; // closed by us
+      this.options.onConnection?.('disconnected');
       this.armGiveUp();
       // The server ended the session (a restart, a revoked key): try again; a refusal ends it.
       if (reason === 'io server disconnect') this.socket.connect();
@@ -109,8 +114,10 @@ export class FeedSocket<Event> {
     this.giveUp = undefined;
     this.socket.emitWithAck('subscribe', this.options.subscription()).then(
       (ack: SubscribeAck) => {
-        if (ack.ok) this.options.onAck?.(ack);
-        else this.fail(new FollowTaskError(ack.error?.detail ?? 'subscribe refused', ack.error));
+        if (ack.ok) {
+          this.options.onAck?.(ack);
+          this.options.onConnection?.('subscribed');
+        } else this.fail(new FollowTaskError(ack.error?.detail ?? 'subscribe refused', ack.error));
         this.nudge();
       },
       () => this.nudge(),

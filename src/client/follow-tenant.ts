@@ -1,4 +1,4 @@
-import { FeedSocket } from './feed-socket.js';
+import { type ConnectionState, FeedSocket } from './feed-socket.js';
 import type { TenantEvent } from './types.js';
 
 export type { TenantEvent } from './types.js';
@@ -16,7 +16,13 @@ export type { TenantEvent } from './types.js';
 export async function* followTenant(
   url: string,
   apiKey: string,
-  options: { after?: string; signal?: AbortSignal; giveUpAfterMs?: number } = {},
+  options: {
+    after?: string;
+    signal?: AbortSignal;
+    giveUpAfterMs?: number;
+    /** Told when the subscription is in place, and when the connection drops. */
+    onConnection?: (state: ConnectionState) => void;
+  } = {},
 ): AsyncGenerator<TenantEvent> {
   let position = options.after;
   const feed = new FeedSocket<TenantEvent>(url, apiKey, {

@@ -7,4 +7,5 @@ export type { FollowOptions, TaskyardOptions, UploadOptions, CallOptions } from 
 export { TaskyardConnectionError, TaskyardError } from './errors.js';
 export { followTask, FollowTaskError } from './follow-task.js';
 export { followTenant } from './follow-tenant.js';
+export type { ConnectionState } from './feed-socket.js';
 export type * from './types.js';

@@ -36,6 +36,8 @@ describeInBrowser('dashboard: signing in', () => {
     const page = await openPage(browser);
     await signIn(page, app.baseUrl, TEST_ADMIN_KEY);
     expect(page.url()).toBe(`${app.baseUrl}/dashboard/`);
+    // The live feed says so once its subscription is in place, before any event arrives.
+    await page.locator('.feed').filter({ hasText: 'live' }).waitFor();
     await page.reload();
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
     expect(page.url()).not.toContain(TEST_ADMIN_KEY);

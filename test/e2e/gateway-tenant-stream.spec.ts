@@ -91,16 +91,18 @@ describe('subscribe {all: true}: every event of the tenant, exactly once, in ord
   /** followTenant, taking every event of acme into `got` until aborted. */
   const helper = (signal: AbortSignal) => {
     const got = new Map<string, number[]>();
+    const states: string[] = [];
+    const onConnection = (state: string): number => states.push(state);
     let count = 0;
     const done = (async () => {
-      for await (const event of followTenant(testApp.baseUrl, acme, { signal })) {
+      for await (const event of followTenant(testApp.baseUrl, acme, { signal, onConnection })) {
         got.set(event.taskId, [...(got.get(event.taskId) ?? []), event.seq]);
         count++;
       }
     })().catch((error: Error) => {
       if (error.message !== 'aborted') throw error;
     });
-    return { got, count: () => count, done };
+    return { got, states, count: () => count, done };
   };
 
   /** Cuts every connection under the namespace, as a network drop would, now and then. */
@@ -122,8 +124,7 @@ describe('subscribe {all: true}: every event of the tenant, exactly once, in ord
     const viaHelper = helper(abort.signal);
     close.push(own.close, admin.close, () => abort.abort());
     await Promise.all([own.ready, admin.ready]);
-    // The helper subscribes on its own; give it the moment its ack takes.
-    await sleep(200);
+    await waitFor('the helper to subscribe', () => viaHelper.states.includes('subscribed'), 10_000);
     const stopCutting = dropEvery ? cutConnections(5) : () => undefined;
 
     const [acmeTasks, globexTasks] = await Promise.all([
@@ -152,7 +153,7 @@ describe('subscribe {all: true}: every event of the tenant, exactly once, in ord
     for (const id of all) expect([id, admin.got.get(id)]).toEqual([id, log.get(id)]);
     for (const id of globexTasks) expect(own.got.get(id)).toBeUndefined();
     expect([own.refusal(), admin.refusal()]).toEqual([undefined, undefined]);
-    return { own, admin };
+    return { own, admin, viaHelper };
   };
 
   it('loses and repeats nothing while notifications race the reads', async () => {
@@ -161,8 +162,11 @@ describe('subscribe {all: true}: every event of the tenant, exactly once, in ord
   }, 120_000);
 
   it('resumes from the position a dropped client sends back, with nothing lost or repeated', async () => {
-    const { own, admin } = await run(150);
+    const { own, admin, viaHelper } = await run(150);
     expect(own.drops()).toBeGreaterThan(3);
     expect(admin.drops()).toBeGreaterThan(3);
+    // The helper was told of each drop and of each subscription after it.
+    expect(viaHelper.states.filter((state) => state === 'disconnected').length).toBeGreaterThan(0);
+    expect(viaHelper.states.at(-1)).toBe('subscribed');
   }, 120_000);
 });

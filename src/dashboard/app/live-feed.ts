@@ -46,9 +46,9 @@ export class LiveFeed {
         for await (const event of followTenant(this.url, this.key, {
           after: this.position,
           signal,
+          onConnection: (state) => this.setState(state === 'subscribed' ? 'live' : 'reconnecting'),
         })) {
           this.position = event.position;
-          this.setState('live');
           for (const listener of this.listeners) listener(event);
         }
       } catch {
