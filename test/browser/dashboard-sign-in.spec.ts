@@ -1,4 +1,4 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { TEST_ADMIN_KEY } from '../support/auth.js';
 import {
@@ -9,7 +9,7 @@ import {
   signIn,
 } from '../support/browser.js';
 
-describeInBrowser('dashboard: signing in', () => {
+describeInBrowser('dashboard: signing in, the keyboard, small screens', () => {
   let app: TestApp;
   let browser: Browser;
 
@@ -47,7 +47,55 @@ describeInBrowser('dashboard: signing in', () => {
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
     await page.context().close();
   });
+
+  it('signs in and moves between views from the keyboard alone', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${app.baseUrl}/`);
+    await page.getByLabel('API key').waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('api-key');
+    await page.keyboard.type(TEST_ADMIN_KEY);
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    // Tab order: the skip link first, then the brand and the main navigation.
+    await page.keyboard.press('Tab');
+    expect(await focusedText(page)).toBe('Skip to content');
+    for (let i = 0; i < 10 && (await focusedText(page)) !== 'Queues'; i++) {
+      await page.keyboard.press('Tab');
+    }
+    expect(await focusedText(page)).toBe('Queues');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Queues' }).waitFor();
+    expect(new URL(page.url()).hash).toBe('#/ops/queues');
+    await page.context().close();
+  });
+
+  it('fits a 390-pixel-wide screen: no view scrolls sideways', async () => {
+    const page = await openPage(browser, { width: 390, height: 844 });
+    await signIn(page, app.baseUrl, TEST_ADMIN_KEY);
+    for (const view of [
+      'tasks',
+      'submit',
+      'ops/queues',
+      'ops/failures',
+      'ops/stuck',
+      'ops/workers',
+      'ops/keys',
+    ]) {
+      await page.goto(`${app.baseUrl}/dashboard/#/${view}`);
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      expect([view, overflow]).toEqual([view, 0]);
+    }
+    await page.context().close();
+  });
 });
+
+function focusedText(page: Page): Promise<string | undefined> {
+  return page.evaluate(() => document.activeElement?.textContent?.trim());
+}
 
 async function expectText(
   locator: import('playwright-core').Locator,
