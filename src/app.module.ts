@@ -14,6 +14,7 @@ import { MetricsApiModule } from './metrics/metrics.module.js';
 import { TasksApiModule } from './tasks/tasks.module.js';
 import { TaskyardModule } from './taskyard.module.js';
 import { TenantLimitsApiModule } from './tenants/tenant-limits.module.js';
+import { WebhooksApiModule } from './webhooks/webhooks.module.js';
 import { WorkersAdminModule } from './worker/workers-admin.module.js';
 
 /** Business routes live under this prefix; health, metrics and docs stay at the root. */
@@ -28,6 +29,7 @@ const API_MODULES: Type[] = [
   FailuresAdminModule,
   WorkersAdminModule,
   TenantLimitsApiModule,
+  WebhooksApiModule,
   GatewayModule,
 ];
 

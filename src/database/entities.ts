@@ -3,6 +3,8 @@ import { FileEntity } from '../files/file.entity.js';
 import { TaskEventEntity } from '../tasks/task-event.entity.js';
 import { TaskEntity } from '../tasks/task.entity.js';
 import { TenantLimitsEntity } from '../tenants/tenant-limits.entity.js';
+import { WebhookDeliveryEntity } from '../webhooks/webhook-delivery.entity.js';
+import { WebhookEndpointEntity } from '../webhooks/webhook-endpoint.entity.js';
 
 /**
  * The tables served by TypeORM repositories. Their schema is still the SQL in migrations/ (never
@@ -10,4 +12,12 @@ import { TenantLimitsEntity } from '../tenants/tenant-limits.entity.js';
  * (src/jobs) and the registry of worker processes (src/worker) have no entities: every statement
  * on them is hand-written.
  */
-export const ENTITIES = [ApiKeyEntity, FileEntity, TaskEntity, TaskEventEntity, TenantLimitsEntity];
+export const ENTITIES = [
+  ApiKeyEntity,
+  FileEntity,
+  TaskEntity,
+  TaskEventEntity,
+  TenantLimitsEntity,
+  WebhookEndpointEntity,
+  WebhookDeliveryEntity,
+];

@@ -24,6 +24,8 @@ const TASKYARD_TABLES = [
   'task_events',
   'tasks',
   'tenant_limits',
+  'webhook_deliveries',
+  'webhook_endpoints',
   'worker_processes',
 ];
 

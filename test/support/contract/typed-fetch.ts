@@ -5,7 +5,7 @@ import { appendFileSync } from 'node:fs';
  * body and the statuses a caller may expect all come from the document, so a program written
  * against it stops compiling when the document stops describing what it does.
  */
-export type Method = 'get' | 'put' | 'post' | 'delete';
+export type Method = 'get' | 'put' | 'post' | 'patch' | 'delete';
 
 type OperationOf<Item, M extends Method> = Item extends { [K in M]: infer O } ? O : never;
 

@@ -13,6 +13,7 @@ import { operationsSession } from './operations-session.js';
 import { taskTypesSession } from './task-types-session.js';
 import { readmeSession } from './tasks-session.js';
 import { taskActions } from './tasks-actions.js';
+import { webhooksSession } from './webhooks-session.js';
 
 function setting(name: string): string {
   const value = process.env[name];
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
     errorSession,
     adminSession,
     operationsSession,
+    webhooksSession,
   ];
   for (const part of parts) await part(session);
 }
