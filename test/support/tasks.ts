@@ -107,7 +107,11 @@ export async function getTask(baseUrl: string, key: string, id: string): Promise
   return response.body as TaskBody;
 }
 
-/** Polls GET /tasks/:id until the task is in one of `statuses` (by default: finished). */
+/**
+ * Polls GET /tasks/:id until the task is in one of `statuses` (by default: finished). A 503 (the
+ * database busy past its acquire timeout on a loaded machine, answered with Retry-After) is polled
+ * through, as a client would; any other answer but 200 fails.
+ */
 export function waitForTask(
   baseUrl: string,
   key: string,
@@ -118,7 +122,12 @@ export function waitForTask(
   return waitFor(
     `task ${id} to be ${statuses.join(' or ')}`,
     async () => {
-      const task = await getTask(baseUrl, key, id);
+      const response = await request(baseUrl).get(`${TASKS_PATH}/${id}`).set(bearer(key));
+      if (response.status === 503) return undefined;
+      if (response.status !== 200) {
+        throw new Error(`GET task ${id} answered ${response.status}: ${response.text}`);
+      }
+      const task = response.body as TaskBody;
       return statuses.includes(task.status) ? task : undefined;
     },
     timeoutMs,
