@@ -14,7 +14,7 @@ import { MetricsApiModule } from './metrics/metrics.module.js';
 import { TasksApiModule } from './tasks/tasks.module.js';
 import { TaskyardModule } from './taskyard.module.js';
 import { TenantLimitsApiModule } from './tenants/tenant-limits.module.js';
-import { WebhooksApiModule } from './webhooks/webhooks.module.js';
+import { WebhooksApiModule, WebhooksModule } from './webhooks/webhooks.module.js';
 import { WorkersAdminModule } from './worker/workers-admin.module.js';
 
 /** Business routes live under this prefix; health, metrics and docs stay at the root. */
@@ -58,6 +58,7 @@ export class AppModule {
         TaskyardModule.forConfig(config, rootLogger),
         MetricsApiModule,
         HealthModule,
+        WebhooksModule,
         ...(extraModules.providers ?? []),
         ...apiModules,
         RouterModule.register([{ path: API_PREFIX, children: apiModules }]),

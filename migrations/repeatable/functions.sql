@@ -170,3 +170,26 @@ CREATE OR REPLACE FUNCTION worker_alive(p_gone_at timestamptz, p_last_seen_at ti
 RETURNS boolean LANGUAGE sql STABLE AS $$
   SELECT p_gone_at IS NULL AND p_last_seen_at >= now() - p_gone_after_ms * interval '1 millisecond'
 $$;
+
+-- Webhooks: every task event, however it was appended (the create statement, progress, the
+-- functions above), queues one fan-out job (src/webhooks/webhook-jobs.ts) in the event's own
+-- transaction when an endpoint of the task's tenant subscribes to it: the event and its webhooks
+-- commit together or not at all. The EXISTS is one probe of webhook_endpoints_tenant_idx.
+CREATE OR REPLACE FUNCTION task_events_webhooks() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM tasks t JOIN webhook_endpoints e ON e.tenant = t.tenant
+             WHERE t.id = NEW.task_id AND 'task.' || NEW.kind = ANY (e.events)) THEN
+    INSERT INTO jobs (queue, type, payload, max_attempts)
+      VALUES ('webhooks', 'taskyard.webhooks.fanout',
+              jsonb_build_object('taskId', NEW.task_id, 'seq', NEW.seq), 5);
+    PERFORM pg_notify('taskyard_jobs', 'queue:webhooks');
+  END IF;
+  RETURN NULL;
+END;
+$$;
+
+DROP TRIGGER IF EXISTS task_events_webhooks ON task_events;
+CREATE TRIGGER task_events_webhooks
+  AFTER INSERT ON task_events
+  FOR EACH ROW
+  EXECUTE FUNCTION task_events_webhooks();

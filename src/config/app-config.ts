@@ -50,6 +50,15 @@ export class AppConfig {
     readonly maxQueuedTasks: number;
     readonly maxStoredBytes: number;
   };
+  /** Webhook deliveries (src/webhooks). */
+  readonly webhooks: {
+    /** Attempts per event and endpoint, the first included; retried with the queue's backoff. */
+    readonly maxAttempts: number;
+    /** Time limit of one attempt: connecting, sending and reading the answer's status. */
+    readonly timeoutMs: number;
+    /** Deliver to loopback, private and link-local addresses too (tests, internal networks). */
+    readonly allowPrivate: boolean;
+  };
   /** Socket.IO /tasks: per-connection limits and the live feed's own database pool. */
   readonly gateway: {
     readonly messagesPerSecond: number;
@@ -131,6 +140,11 @@ export class AppConfig {
       maxRunningTasks: env.TASKS_TENANT_MAX_RUNNING,
       maxQueuedTasks: env.TASKS_TENANT_MAX_QUEUED,
       maxStoredBytes: env.FILES_TENANT_MAX_BYTES,
+    };
+    this.webhooks = {
+      maxAttempts: env.WEBHOOKS_MAX_ATTEMPTS,
+      timeoutMs: env.WEBHOOKS_TIMEOUT_MS,
+      allowPrivate: env.WEBHOOKS_ALLOW_PRIVATE,
     };
     this.gateway = {
       messagesPerSecond: env.GATEWAY_MESSAGES_PER_SECOND,

@@ -207,6 +207,20 @@ export class Environment {
 
   @IsInt()
   @Min(1)
+  @Max(100)
+  WEBHOOKS_MAX_ATTEMPTS: number = 8;
+
+  @IsInt()
+  @Min(100)
+  @Max(120000)
+  WEBHOOKS_TIMEOUT_MS: number = 10000;
+
+  @Transform(toBoolean)
+  @IsBoolean()
+  WEBHOOKS_ALLOW_PRIVATE: boolean = false;
+
+  @IsInt()
+  @Min(1)
   @Max(10000)
   WORKER_CONCURRENCY: number = 10;
 

@@ -45,6 +45,33 @@ export class WebhooksRepository {
     await this.endpoints.delete({ id });
   }
 
+  /** The endpoints of `tenant` that subscribe to `eventType`, with their ids only. */
+  async subscribed(tenant: string, eventType: string): Promise<string[]> {
+    const rows = await this.endpoints
+      .createQueryBuilder('e')
+      .select('e.id', 'id')
+      .where('e.tenant = :tenant AND :eventType = ANY (e.events)', { tenant, eventType })
+      .getRawMany<{ id: string }>();
+    return rows.map((row) => row.id);
+  }
+
+  /** An endpoint with its secret, for a delivery. */
+  async withSecret(id: string): Promise<WebhookEndpointEntity | undefined> {
+    return (
+      (await this.endpoints
+        .createQueryBuilder('e')
+        .addSelect('e.secret')
+        .where('e.id = :id', { id })
+        .getOne()) ?? undefined
+    );
+  }
+
+  async recordAttempt(
+    attempt: Omit<WebhookDeliveryEntity, 'id' | 'at' | 'endpoint'>,
+  ): Promise<void> {
+    await this.deliveries.insert(attempt);
+  }
+
   /** The endpoint's latest attempts first. */
   deliveriesOf(endpointId: string, limit: number): Promise<WebhookDeliveryEntity[]> {
     return this.deliveries.find({ where: { endpointId }, order: { id: 'DESC' }, take: limit });

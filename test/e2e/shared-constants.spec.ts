@@ -4,6 +4,8 @@ import { problemType } from '../../src/http/problem.js';
 import { ERROR_KINDS } from '../../src/jobs/errors.js';
 import { TASK_EVENTS_CHANNEL } from '../../src/tasks/task-events.listener.js';
 import { TASK_JOB_PREFIX, TASK_PROBLEMS } from '../../src/tasks/task.js';
+import { FANOUT_JOB_TYPE, WEBHOOKS_QUEUE } from '../../src/webhooks/webhook-jobs.js';
+import { JOBS_CHANNEL } from '../../src/jobs/db.js';
 import { WORKER_KINDS } from '../../src/worker/worker-process.js';
 import { createTestDatabase, TEST_SCHEMA, type TestDatabase } from '../support/database.js';
 
@@ -44,6 +46,14 @@ describe('constants shared by SQL and TypeScript', () => {
       `SELECT pg_get_triggerdef(oid) AS definition FROM pg_trigger WHERE tgname = 'jobs_tasks_follow'`,
     );
     expect(definition).toContain(`new.type ~~ '${TASK_JOB_PREFIX}%'::text`);
+  });
+
+  it('task events queue the webhook fan-out job that src/webhooks handles', async () => {
+    const { definition } = await one<{ definition: string }>(
+      `SELECT pg_get_functiondef('task_events_webhooks'::regproc) AS definition`,
+    );
+    expect(definition).toContain(`VALUES ('${WEBHOOKS_QUEUE}', '${FANOUT_JOB_TYPE}',`);
+    expect(definition).toContain(`pg_notify('${JOBS_CHANNEL}', 'queue:${WEBHOOKS_QUEUE}')`);
   });
 
   /** The text values a CHECK constraint allows. */

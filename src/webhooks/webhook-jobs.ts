@@ -1,0 +1,116 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
+import { PermanentJobError } from '../jobs/errors.js';
+import { JobHandler, type JobContext } from '../jobs/job-handler.decorator.js';
+import { JobsService } from '../jobs/jobs.service.js';
+import { toEventView, toTaskView } from '../tasks/task.js';
+import { TasksRepository } from '../tasks/tasks.repository.js';
+import { RefusedDestinationError } from './destination-guard.js';
+import { signature } from './webhook-signature.js';
+import { sendWebhook } from './webhook-sender.js';
+import { WebhooksRepository } from './webhooks.repository.js';
+
+/** Queued by task_event_insert() (migrations/repeatable/functions.sql) under these names. */
+export const WEBHOOKS_QUEUE = 'webhooks';
+export const FANOUT_JOB_TYPE = 'taskyard.webhooks.fanout';
+export const DELIVER_JOB_TYPE = 'taskyard.webhooks.deliver';
+
+interface EventRef {
+  taskId: string;
+  seq: number;
+}
+
+interface DeliveryRef extends EventRef {
+  endpointId: string;
+}
+
+/** The `webhook-id` of an event: the same on every attempt and for every endpoint. */
+export function messageId({ taskId, seq }: EventRef): string {
+  return `msg_${taskId}_${seq}`;
+}
+
+/**
+ * Webhook delivery as queue jobs. An event with subscribers queues one fan-out job in the event's
+ * own transaction; the fan-out queues one delivery job per subscribed endpoint (an idempotency key
+ * per endpoint and event, so a fan-out run twice queues each delivery once); each delivery job
+ * POSTs once per attempt and the queue retries it with its backoff (exponential, full jitter).
+ * At least once: a receiver de-duplicates by `webhook-id`.
+ */
+@Injectable()
+export class WebhookJobs {
+  constructor(
+    private readonly webhooks: WebhooksRepository,
+    private readonly tasks: TasksRepository,
+    private readonly jobs: JobsService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @JobHandler(FANOUT_JOB_TYPE, { maxAttempts: 5 })
+  async fanout(payload: unknown): Promise<{ deliveries: number }> {
+    const ref = payload as EventRef;
+    const found = await this.eventOf(ref);
+    if (!found) return { deliveries: 0 };
+    const endpoints = await this.webhooks.subscribed(found.task.tenant, `task.${found.event.kind}`);
+    await this.jobs.enqueueMany(
+      endpoints.map((endpointId) => ({
+        type: DELIVER_JOB_TYPE,
+        queue: WEBHOOKS_QUEUE,
+        payload: { ...ref, endpointId } satisfies DeliveryRef,
+        maxAttempts: this.config.webhooks.maxAttempts,
+        idempotencyKey: `webhook:${endpointId}:${ref.taskId}:${ref.seq}`,
+      })),
+    );
+    return { deliveries: endpoints.length };
+  }
+
+  @JobHandler(DELIVER_JOB_TYPE)
+  async deliver(payload: unknown, context: JobContext): Promise<{ statusCode: number | null }> {
+    const ref = payload as DeliveryRef;
+    const endpoint = await this.webhooks.withSecret(ref.endpointId);
+    const found = await this.eventOf(ref);
+    // Removed since: nothing to deliver, or nobody to deliver to.
+    if (!endpoint || !found) return { statusCode: null };
+    const type = `task.${found.event.kind}`;
+    const id = messageId(ref);
+    const timestamp = Math.floor(Date.now() / 1000);
+    const body = JSON.stringify({
+      type,
+      timestamp: new Date(timestamp * 1000).toISOString(),
+      data: { task: toTaskView(found.task), event: toEventView(found.event) },
+    });
+    const headers = {
+      'webhook-id': id,
+      'webhook-timestamp': String(timestamp),
+      'webhook-signature': signature(endpoint.secret, id, timestamp, body),
+    };
+    const { timeoutMs, allowPrivate } = this.config.webhooks;
+    const attempt = {
+      endpointId: endpoint.id,
+      messageId: id,
+      eventType: type,
+      attempt: context.attempt,
+    };
+    try {
+      const sent = await sendWebhook(new URL(endpoint.url), headers, body, {
+        timeoutMs,
+        allowPrivate,
+      });
+      const outcome = sent.error === null ? 'delivered' : 'failed';
+      await this.webhooks.recordAttempt({ ...attempt, outcome, ...sent });
+      if (sent.error !== null) throw new Error(`${endpoint.url}: ${sent.error}`);
+      return { statusCode: sent.statusCode };
+    } catch (error) {
+      if (!(error instanceof RefusedDestinationError)) throw error;
+      const refused = { outcome: 'refused' as const, statusCode: null, durationMs: 0 };
+      await this.webhooks.recordAttempt({ ...attempt, ...refused, error: error.message });
+      // Retrying cannot help until the endpoint or the setting changes.
+      throw new PermanentJobError(error.message);
+    }
+  }
+
+  private async eventOf(ref: EventRef) {
+    const task = await this.tasks.find(ref.taskId);
+    const [event] = task ? await this.tasks.events(ref.taskId, ref.seq - 1, 1) : [];
+    return task && event?.seq === ref.seq ? { task, event } : undefined;
+  }
+}

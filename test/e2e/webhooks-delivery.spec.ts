@@ -1,0 +1,183 @@
+import request from 'supertest';
+import { bearer, createUserKey } from '../support/auth.js';
+import { startTestApp, type TestApp } from '../support/app.js';
+import { createTask, waitForTask } from '../support/tasks.js';
+import { waitFor } from '../support/wait.js';
+import { verifySignature, WebhookReceiver } from '../support/webhook-receiver.js';
+
+interface Delivery {
+  messageId: string;
+  attempt: number;
+  outcome: string;
+  statusCode: number | null;
+  error: string | null;
+}
+
+describe('webhook deliveries', () => {
+  let t: TestApp;
+  let key: string;
+  const receivers: WebhookReceiver[] = [];
+
+  const receiver = async () => {
+    const made = await new WebhookReceiver().listen();
+    receivers.push(made);
+    return made;
+  };
+  const register = async (url: string, events: string[]) => {
+    const made = await request(t.baseUrl)
+      .post('/api/v1/webhooks')
+      .set(bearer(key))
+      .send({ url, events })
+      .expect(201);
+    return made.body as { id: string; secret: string };
+  };
+  const deliveries = async (id: string) =>
+    (await request(t.baseUrl).get(`/api/v1/webhooks/${id}/deliveries`).set(bearer(key)).expect(200))
+      .body as Delivery[];
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      env: {
+        WEBHOOKS_ALLOW_PRIVATE: 'true',
+        WEBHOOKS_TIMEOUT_MS: '2000',
+        WEBHOOKS_MAX_ATTEMPTS: '4',
+        JOBS_BACKOFF_BASE_MS: '100',
+        JOBS_BACKOFF_MAX_MS: '200',
+      },
+    });
+    key = await createUserKey(t.baseUrl, 'deliveries');
+  });
+  afterAll(async () => {
+    await Promise.all(receivers.map((r) => r.close()));
+    await t.close();
+  });
+
+  it('posts exactly the subscribed events of a task, signed as Standard Webhooks says', async () => {
+    const hooks = await receiver();
+    const endpoint = await register(hooks.url(), ['task.started', 'task.succeeded']);
+    const task = await createTask(t.baseUrl, key, { type: 'echo', payload: { n: 1 } });
+    await waitForTask(t.baseUrl, key, task.id);
+    await waitFor('two deliveries', () => hooks.received.length >= 2);
+    // Time for a wrongly sent third (created) to arrive.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(hooks.received.map((r) => r.json.type).sort()).toEqual([
+      'task.started',
+      'task.succeeded',
+    ]);
+    for (const received of hooks.received) {
+      expect(verifySignature(endpoint.secret, received)).toBe(true);
+      expect(verifySignature(`whsec_${Buffer.alloc(32).toString('base64')}`, received)).toBe(false);
+      expect(received.headers['content-type']).toBe('application/json');
+      expect(Number(received.headers['webhook-timestamp'])).toBeGreaterThan(Date.now() / 1000 - 60);
+      expect(received.json.data.task.id).toBe(task.id);
+    }
+    const succeeded = hooks.received.find((r) => r.json.type === 'task.succeeded');
+    expect(succeeded?.json.data).toMatchObject({
+      task: { id: task.id, status: 'succeeded', result: { n: 1 } },
+      event: { taskId: task.id, kind: 'succeeded' },
+    });
+    const ids = new Set(hooks.received.map((r) => r.headers['webhook-id']));
+    expect(ids.size).toBe(2);
+    const recorded = await deliveries(endpoint.id);
+    expect(recorded).toHaveLength(2);
+    expect(recorded.every((d) => d.outcome === 'delivered' && d.statusCode === 200)).toBe(true);
+  });
+
+  it('retries a 500 and delivers the event with the same webhook-id', async () => {
+    const hooks = await receiver();
+    hooks.answer = (n) => (n === 1 ? 500 : 200);
+    const endpoint = await register(hooks.url(), ['task.succeeded']);
+    const task = await createTask(t.baseUrl, key, { type: 'echo', payload: {} });
+    await waitFor('a retried delivery', () => hooks.received.length >= 2);
+    const [first, second] = hooks.received;
+    if (!second) throw new Error('no second delivery');
+    expect(first?.headers['webhook-id']).toBe(second?.headers['webhook-id']);
+    expect(second?.json.data.task.id).toBe(task.id);
+    expect(verifySignature(endpoint.secret, second)).toBe(true);
+    const recorded = await waitFor('two attempts recorded', async () => {
+      const list = await deliveries(endpoint.id);
+      return list.length === 2 ? list : undefined;
+    });
+    expect(recorded.map((d) => [d.attempt, d.outcome, d.statusCode])).toEqual([
+      [2, 'delivered', 200],
+      [1, 'failed', 500],
+    ]);
+    expect(recorded[1]?.error).toBe('HTTP 500');
+  });
+
+  it('gives up after WEBHOOKS_MAX_ATTEMPTS, each attempt recorded', async () => {
+    const hooks = await receiver();
+    hooks.answer = () => 503;
+    const endpoint = await register(hooks.url(), ['task.succeeded']);
+    await createTask(t.baseUrl, key, { type: 'echo', payload: {} });
+    await waitFor('four attempts', async () => (await deliveries(endpoint.id)).length === 4);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(hooks.received).toHaveLength(4);
+    expect((await deliveries(endpoint.id)).map((d) => d.attempt)).toEqual([4, 3, 2, 1]);
+  });
+
+  it('records a closed port as a failed attempt without a status', async () => {
+    const hooks = await receiver();
+    const url = hooks.url();
+    await hooks.close();
+    const endpoint = await register(url, ['task.succeeded']);
+    await createTask(t.baseUrl, key, { type: 'echo', payload: {} });
+    const [first] = await waitFor('an attempt', async () => {
+      const list = await deliveries(endpoint.id);
+      return list.length > 0 ? list : undefined;
+    });
+    expect(first).toMatchObject({ outcome: 'failed', statusCode: null });
+    expect(first?.error).toMatch(/ECONNREFUSED/);
+  });
+});
+
+describe('webhook destinations', () => {
+  let t: TestApp;
+  let hooks: WebhookReceiver;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    hooks = await new WebhookReceiver().listen();
+  });
+  afterAll(async () => {
+    await hooks.close();
+    await t.close();
+  });
+
+  it('refuses a loopback address unless WEBHOOKS_ALLOW_PRIVATE, once, without retrying', async () => {
+    const key = await createUserKey(t.baseUrl, 'ssrf');
+    for (const host of ['127.0.0.1', 'localhost', '[::ffff:127.0.0.1]']) {
+      const made = await request(t.baseUrl)
+        .post('/api/v1/webhooks')
+        .set(bearer(key))
+        .send({ url: `http://${host}:${hooks.port}/hook`, events: ['task.succeeded'] })
+        .expect(201);
+      const task = await createTask(t.baseUrl, key, { type: 'echo', payload: {} });
+      await waitForTask(t.baseUrl, key, task.id);
+      const recorded = await waitFor(`the refusal of ${host}`, async () => {
+        const list = (
+          await request(t.baseUrl)
+            .get(`/api/v1/webhooks/${made.body.id}/deliveries`)
+            .set(bearer(key))
+        ).body as Delivery[];
+        return list.length > 0 ? list : undefined;
+      });
+      expect(recorded).toHaveLength(1);
+      expect(recorded[0]).toMatchObject({ outcome: 'refused', statusCode: null, attempt: 1 });
+      expect(recorded[0]?.error).toMatch(/private, loopback or link-local/);
+      await request(t.baseUrl)
+        .delete(`/api/v1/webhooks/${made.body.id}`)
+        .set(bearer(key))
+        .expect(204);
+    }
+    const jobs = await t.database.query<{ status: string; attempts: number }>(
+      `SELECT status, attempts FROM jobs WHERE type = 'taskyard.webhooks.deliver'`,
+    );
+    expect(jobs.map((j) => [j.status, j.attempts])).toEqual([
+      ['failed', 1],
+      ['failed', 1],
+      ['failed', 1],
+    ]);
+    expect(hooks.received).toHaveLength(0);
+  });
+});
