@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 
-export const API_KEY_ROLES = ['user', 'admin'] as const;
+export const API_KEY_ROLES = ['user', 'admin', 'worker'] as const;
 export type ApiKeyRole = (typeof API_KEY_ROLES)[number];
 
 /** Tenant names: what a key's data is kept apart by. */

@@ -4,6 +4,7 @@ import type { Caller } from './api-key.js';
 
 export const PUBLIC_METADATA = 'taskyard:public';
 export const ADMIN_ONLY_METADATA = 'taskyard:admin-only';
+export const WORKER_ROUTE_METADATA = 'taskyard:worker-route';
 
 /**
  * Open to anyone: health, and metrics unless METRICS_REQUIRE_KEY says otherwise (`'metrics'`).
@@ -15,6 +16,13 @@ export const Public = (kind: true | 'metrics' = true): ClassDecorator & MethodDe
 /** Only admin keys; other keys get 404, as if the route did not exist. */
 export const AdminOnly = (): ClassDecorator & MethodDecorator =>
   SetMetadata(ADMIN_ONLY_METADATA, true);
+
+/**
+ * The remote worker protocol: worker keys and admin keys. A worker key reaches these routes only;
+ * user keys get 404 here, worker keys 404 everywhere else.
+ */
+export const WorkerRoute = (): ClassDecorator & MethodDecorator =>
+  SetMetadata(WORKER_ROUTE_METADATA, true);
 
 export type AuthenticatedRequest = Request & { caller?: Caller };
 

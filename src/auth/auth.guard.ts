@@ -7,11 +7,15 @@ import {
   ADMIN_ONLY_METADATA,
   type AuthenticatedRequest,
   PUBLIC_METADATA,
+  WORKER_ROUTE_METADATA,
 } from './auth.decorators.js';
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
-/** Every route needs a valid API key unless marked @Public(); @AdminOnly() routes need an admin key. */
+/**
+ * Every route needs a valid API key unless marked @Public(); @AdminOnly() routes need an admin key;
+ * @WorkerRoute() routes a worker or admin key, and a worker key reaches nothing else.
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
@@ -39,8 +43,12 @@ export class AuthGuard implements CanActivate {
     const caller = await this.authenticator.authenticate(key, request.ip);
     request.caller = caller;
 
-    if (caller.role !== 'admin' && adminOnly) {
-      // As for another tenant's ids: a user key learns nothing of what it cannot reach.
+    const workerRoute = this.reflector.getAllAndOverride<boolean>(WORKER_ROUTE_METADATA, targets);
+    const refused = workerRoute
+      ? caller.role === 'user'
+      : caller.role === 'worker' || (caller.role !== 'admin' && adminOnly);
+    if (refused) {
+      // As for another tenant's ids: a key learns nothing of what it cannot reach.
       throw new ProblemException({
         status: 404,
         slug: 'not-found',

@@ -307,7 +307,7 @@ export class Taskyard {
   // admin (admin keys only)
 
   createKey(
-    input: { tenant: string; name: string; role?: 'user' | 'admin' },
+    input: { tenant: string; name: string; role?: 'user' | 'admin' | 'worker' },
     options: CallOptions = {},
   ): Promise<CreatedApiKey> {
     return this.http.json({ method: 'POST', path: '/admin/keys', json: input }, options);

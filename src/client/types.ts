@@ -212,7 +212,7 @@ export interface Problem {
   [extension: string]: unknown;
 }
 
-export type ApiKeyRole = 'user' | 'admin';
+export type ApiKeyRole = 'user' | 'admin' | 'worker';
 
 export interface ApiKey {
   id: string;
@@ -247,10 +247,11 @@ export type WorkerStatus = 'alive' | 'gone';
 export interface WorkerProcess {
   /** The worker id: the `leaseOwner` of the jobs it claims. */
   id: string;
-  kind: 'process';
+  /** `remote`: a remote worker (id `remote:<tenant>/<name>`, host its name). */
+  kind: 'process' | 'remote';
   /** `gone` once it stopped cleanly, or once it has not been heard from for WORKERS_GONE_AFTER_MS. */
   status: WorkerStatus;
-  role: 'worker' | 'all';
+  role: 'worker' | 'all' | 'remote';
   host: string;
   pid: number;
   version: string;
@@ -264,6 +265,8 @@ export interface WorkerProcess {
   queues: string[];
   lastSeenAt: string;
   goneAt: string | null;
+  /** A remote worker's tenant; null for a process. */
+  tenant: string | null;
 }
 
 /** The key a client calls with (`me`): an admin key also reaches the admin calls. */
