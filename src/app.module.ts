@@ -11,6 +11,7 @@ import { JobsAdminModule } from './jobs/admin.module.js';
 import { FailuresAdminModule } from './tasks/failures/failures.module.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { MetricsApiModule } from './metrics/metrics.module.js';
+import { RemoteWorkersModule } from './remote/remote-workers.module.js';
 import { TasksApiModule } from './tasks/tasks.module.js';
 import { TaskyardModule } from './taskyard.module.js';
 import { TenantLimitsApiModule } from './tenants/tenant-limits.module.js';
@@ -24,6 +25,8 @@ export const API_PREFIX = 'api/v1';
 const API_MODULES: Type[] = [
   AuthModule,
   FilesApiModule,
+  // Before the tasks API: its routes under /tasks/{id} must not meet that module's first.
+  RemoteWorkersModule,
   TasksApiModule,
   JobsAdminModule,
   FailuresAdminModule,

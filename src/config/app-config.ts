@@ -101,6 +101,11 @@ export class AppConfig {
     readonly heartbeatMs: number;
     readonly goneAfterMs: number;
   };
+  /** Remote workers (docs/remote-workers.md): the lease of a claim, the longest claim wait. */
+  readonly remoteWorkers: {
+    readonly leaseMs: number;
+    readonly maxWaitS: number;
+  };
 
   constructor(env: Environment) {
     this.port = env.PORT;
@@ -187,6 +192,10 @@ export class AppConfig {
     this.workers = {
       heartbeatMs: env.WORKERS_HEARTBEAT_MS,
       goneAfterMs: env.WORKERS_GONE_AFTER_MS,
+    };
+    this.remoteWorkers = {
+      leaseMs: env.REMOTE_WORKERS_LEASE_MS,
+      maxWaitS: env.REMOTE_WORKERS_MAX_WAIT_S,
     };
   }
 

@@ -249,6 +249,18 @@ export class Environment {
   @AtLeastTwice('WORKERS_HEARTBEAT_MS')
   WORKERS_GONE_AFTER_MS: number = 60000;
 
+  /** How long a remote worker's claim lasts; each heartbeat extends it by as much. */
+  @IsInt()
+  @Min(500)
+  @Max(2147483647)
+  REMOTE_WORKERS_LEASE_MS: number = 30000;
+
+  /** The longest `Prefer: wait=N` a remote worker's claim waits, in seconds. */
+  @IsInt()
+  @Min(0)
+  @Max(600)
+  REMOTE_WORKERS_MAX_WAIT_S: number = 60;
+
   @IsInt()
   @Min(500)
   JOBS_LEASE_MS: number = 30000;

@@ -35,3 +35,9 @@ export function checkIdempotencyKey(key: string | undefined): string | undefined
     },
   ]);
 }
+
+/** The seconds of a `Prefer: wait=N` header; 0 without one. */
+export function preferredWait(prefer: string | undefined): number {
+  const seconds = /(?:^|[,;\s])wait\s*=\s*(\d+)/i.exec(prefer ?? '')?.[1];
+  return seconds ? Number(seconds) : 0;
+}

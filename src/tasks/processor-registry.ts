@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
+import type { FieldError } from '../http/validation.js';
 import { type JsonSchema, optionsSchema } from './options-schema.js';
 import {
   TASK_PROCESSOR_METADATA,
@@ -12,6 +13,11 @@ export interface RegisteredProcessor {
   instance: TaskProcessorHandler;
   /** The JSON Schema of its options, from the class that validates them. */
   optionsSchema: JsonSchema;
+  /**
+   * A remote type's options check (ajv, against its registered JSON Schema): the options with their
+   * defaults, or the field errors. Built-in types check theirs with their DTO.
+   */
+  checkRemoteOptions?: (options: object) => Record<string, unknown> | FieldError[];
 }
 
 /**

@@ -10,7 +10,7 @@ import { type FieldError, validationProblem } from '../http/validation.js';
 import type { Job } from '../jobs/job.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { TenantLimitsService } from '../tenants/tenant-limits.service.js';
-import { ProcessorRegistry } from './processor-registry.js';
+import { TaskTypeCatalog } from './remote-task-types.js';
 import type { TaskEntity } from './task.entity.js';
 import { TASK_JOB_PREFIX } from './task.js';
 import { type CheckedTaskSpec, checkInputFile, checkTaskSpec, type TaskSpec } from './task-spec.js';
@@ -63,7 +63,7 @@ export class TaskCreator {
   constructor(
     private readonly database: Database,
     private readonly tasks: TasksRepository,
-    private readonly processors: ProcessorRegistry,
+    private readonly processors: TaskTypeCatalog,
     private readonly jobs: JobsService,
     private readonly files: FilesService,
     private readonly limits: TenantLimitsService,
@@ -237,7 +237,8 @@ function jobSpec({ tenant, spec, groupKey, parent }: NewTask, taskId: string) {
     queue: TASKS_QUEUE,
     groupKey,
     concurrencyKey: spec.concurrencyKey && `task:${tenant}:${spec.concurrencyKey}`,
-    payload: { taskId },
+    // The tenant: what a remote worker's claim is filtered by (its key's tenant).
+    payload: { taskId, tenant },
     maxAttempts: meta.maxAttempts,
     timeoutMs: meta.timeoutMs,
     // A batch line done before (a re-run after a crash) finds its job by this key.

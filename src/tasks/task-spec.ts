@@ -3,7 +3,8 @@ import { validate } from 'class-validator';
 import { ProblemException } from '../http/problem.js';
 import { findUnstorable } from '../http/storable-json.js';
 import { type FieldError, flattenValidationErrors, validationProblem } from '../http/validation.js';
-import type { ProcessorRegistry, RegisteredProcessor } from './processor-registry.js';
+import type { RegisteredProcessor } from './processor-registry.js';
+import type { TaskTypeCatalog } from './remote-task-types.js';
 
 /** What a client asks for: over REST, or as one line of a batch manifest. */
 export interface TaskSpec {
@@ -46,13 +47,14 @@ export interface CheckedTaskSpec {
  * payload valid for their DTOs. `hasFile`: the request carries a file of its own (multipart).
  */
 export async function checkTaskSpec(
-  processors: ProcessorRegistry,
+  processors: Pick<TaskTypeCatalog, 'get' | 'types'>,
   spec: TaskSpec,
   hasFile = false,
 ): Promise<CheckedTaskSpec | FieldError[]> {
-  const processor = typeof spec.type === 'string' ? processors.get(spec.type) : undefined;
+  const processor = typeof spec.type === 'string' ? await processors.get(spec.type) : undefined;
   if (!processor) {
-    return [{ field: 'type', messages: [`type must be one of: ${processors.types().join(', ')}`] }];
+    const types = (await processors.types()).join(', ');
+    return [{ field: 'type', messages: [`type must be one of: ${types}`] }];
   }
   // Before the DTOs: class-transformer recurses, and what PostgreSQL refuses must not reach it.
   const unstorable =
@@ -72,7 +74,9 @@ export async function checkTaskSpec(
     errors.push(field('payload', `${meta.type} takes a file, not a payload`));
   }
   const concurrencyKey = checkConcurrencyKey(spec.concurrencyKey, errors);
-  const options = await checkDto(meta.options, spec.options, 'options', errors);
+  const options = processor.checkRemoteOptions
+    ? checkRemoteOptions(processor.checkRemoteOptions, spec.options, errors)
+    : await checkDto(meta.options, spec.options, 'options', errors);
   const payload = meta.payload
     ? await checkDto(meta.payload, spec.payload, 'payload', errors)
     : (spec.payload ?? null);
@@ -119,6 +123,22 @@ function checkConcurrencyKey(raw: unknown, errors: FieldError[]): string | undef
     field('concurrencyKey', 'concurrencyKey must be 1 to 200 printable ASCII characters'),
   );
   return undefined;
+}
+
+function checkRemoteOptions(
+  check: NonNullable<RegisteredProcessor['checkRemoteOptions']>,
+  raw: unknown,
+  errors: FieldError[],
+): Record<string, unknown> {
+  const value = raw ?? {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    errors.push(field('options', 'options must be a JSON object'));
+    return {};
+  }
+  const checked = check(value);
+  if (!Array.isArray(checked)) return checked;
+  errors.push(...checked);
+  return {};
 }
 
 async function checkDto(

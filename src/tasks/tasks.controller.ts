@@ -29,7 +29,7 @@ import { BlobStorage } from '../files/blob-storage.js';
 import { FilesService } from '../files/files.service.js';
 import { sendFile } from '../http/download.js';
 import { isMultipart, readUpload } from '../http/multipart.js';
-import { checkIdempotencyKey, IdParam } from '../http/params.js';
+import { checkIdempotencyKey, IdParam, preferredWait } from '../http/params.js';
 import {
   ApiKeyAuth,
   CachedOkResponse,
@@ -328,9 +328,4 @@ export class TasksController {
       throw error;
     }
   }
-}
-
-function preferredWait(prefer: string | undefined): number {
-  const seconds = /(?:^|[,;\s])wait\s*=\s*(\d+)/i.exec(prefer ?? '')?.[1];
-  return seconds ? Number(seconds) : 0;
 }

@@ -4,6 +4,7 @@ import { FilesModule } from '../files/files.module.js';
 import { TenantLimitsModule } from '../tenants/tenant-limits.module.js';
 import { ImportRowsService } from './import-rows.service.js';
 import { ProcessorRegistry } from './processor-registry.js';
+import { TaskTypeCatalog } from './remote-task-types.js';
 import { TaskCreator } from './task-creator.js';
 import { TaskEventsListener } from './task-events.listener.js';
 import { TaskRunner } from './task-runner.js';
@@ -23,10 +24,18 @@ import { TasksService } from './tasks.service.js';
     TasksService,
     TaskCreator,
     ProcessorRegistry,
+    TaskTypeCatalog,
     TaskRunner,
     TaskEventsListener,
   ],
-  exports: [TasksService, TaskCreator, TasksRepository, TaskEventsListener, ProcessorRegistry],
+  exports: [
+    TasksService,
+    TaskCreator,
+    TasksRepository,
+    TaskEventsListener,
+    ProcessorRegistry,
+    TaskTypeCatalog,
+  ],
 })
 export class TasksModule {}
 

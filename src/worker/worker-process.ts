@@ -3,8 +3,8 @@ import type { Role } from '../config/environment.js';
 export const WORKER_STATUSES = ['alive', 'gone'] as const;
 export type WorkerStatus = (typeof WORKER_STATUSES)[number];
 
-/** What a registry row stands for: for now only a Taskyard process running the worker. */
-export const WORKER_KINDS = ['process'] as const;
+/** What a registry row stands for: a Taskyard process running the worker, or a remote worker. */
+export const WORKER_KINDS = ['process', 'remote'] as const;
 export type WorkerKind = (typeof WORKER_KINDS)[number];
 
 /** The roles that run a worker. */
@@ -17,7 +17,8 @@ export interface WorkerProcess {
   kind: WorkerKind;
   /** `gone` once it stopped cleanly, or once it has not been heard from for WORKERS_GONE_AFTER_MS. */
   status: WorkerStatus;
-  role: WorkerRole;
+  /** Its ROLE; `remote` for a remote worker. */
+  role: WorkerRole | 'remote';
   host: string;
   pid: number;
   /** Taskyard's version (package.json) in that process. */
@@ -34,4 +35,6 @@ export interface WorkerProcess {
   lastSeenAt: Date;
   /** When it stopped cleanly, or when its silence passed WORKERS_GONE_AFTER_MS; null while alive. */
   goneAt: Date | null;
+  /** A remote worker's tenant; null for a process. */
+  tenant: string | null;
 }

@@ -4,13 +4,13 @@ import type { WorkerKind, WorkerProcess, WorkerRole, WorkerStatus } from './work
 /** What a worker process registers with. */
 export type WorkerRegistration = Pick<
   WorkerProcess,
-  'id' | 'role' | 'host' | 'pid' | 'version' | 'startedAt' | 'concurrency' | 'types' | 'queues'
->;
+  'id' | 'host' | 'pid' | 'version' | 'startedAt' | 'concurrency' | 'types' | 'queues'
+> & { role: WorkerRole };
 
 export interface WorkerProcessRow {
   id: string;
   kind: WorkerKind;
-  role: WorkerRole;
+  role: WorkerRole | 'remote';
   host: string;
   pid: number;
   version: string;
@@ -22,6 +22,7 @@ export interface WorkerProcessRow {
   last_seen_at: Date;
   /** Set by a clean stop, or computed by the read for a process silent past the limit. */
   gone_at: Date | null;
+  tenant: string | null;
 }
 
 /** Also after a heartbeat found no row (a process silent past the retention period comes back). */
@@ -52,8 +53,21 @@ SELECT * FROM (
   SELECT id, kind, role, host, pid, version, started_at, concurrency, in_flight, types, queues,
          last_seen_at,
          CASE WHEN worker_alive(gone_at, last_seen_at, $1) THEN NULL
-              ELSE COALESCE(gone_at, last_seen_at + $1::int * interval '1 millisecond') END AS gone_at
-  FROM worker_processes) AS w
+              ELSE COALESCE(gone_at, last_seen_at + $1::int * interval '1 millisecond') END AS gone_at,
+         NULL::text AS tenant
+  FROM worker_processes
+  UNION ALL
+  -- Remote workers (migrations/0010): alive by the same rule, their tasks counted from the jobs
+  -- they hold (one lookup per remote worker, on the running jobs only).
+  SELECT r.id, 'remote', 'remote', r.name, 0, '', r.registered_at,
+         (SELECT COALESCE(sum((t->>'concurrency')::int), 0)::int FROM jsonb_array_elements(r.types) t),
+         (SELECT count(*)::int FROM jobs j WHERE j.status = 'running' AND j.lease_owner = r.id),
+         ARRAY(SELECT 'task:' || (t->>'type') FROM jsonb_array_elements(r.types) t),
+         ARRAY['tasks'], r.last_seen_at,
+         CASE WHEN worker_alive(NULL, r.last_seen_at, $1) THEN NULL
+              ELSE r.last_seen_at + $1::int * interval '1 millisecond' END,
+         r.tenant
+  FROM (SELECT *, 'remote:' || tenant || '/' || name AS id FROM remote_workers) AS r) AS w
 WHERE $2::text IS NULL OR (gone_at IS NULL) = ($2 = 'alive')
 ORDER BY started_at DESC, id`;
 

@@ -26,7 +26,12 @@ export class WorkerProcessDto implements WorkerProcess {
   })
   id: string;
 
-  @ApiProperty({ enum: WORKER_KINDS, description: 'A Taskyard process running the worker.' })
+  @ApiProperty({
+    enum: WORKER_KINDS,
+    description:
+      '`process`: a Taskyard process running the worker; `remote`: a remote worker (PUT /workers/{name}), ' +
+      'whose id is `remote:<tenant>/<name>`, host its name, pid 0 and version empty.',
+  })
   kind: WorkerKind;
 
   @ApiProperty({
@@ -36,8 +41,11 @@ export class WorkerProcessDto implements WorkerProcess {
   })
   status: WorkerStatus;
 
-  @ApiProperty({ enum: ['worker', 'all'], description: 'Its ROLE.' })
-  role: WorkerRole;
+  @ApiProperty({
+    enum: ['worker', 'all', 'remote'],
+    description: 'Its ROLE; `remote` for a remote worker.',
+  })
+  role: WorkerRole | 'remote';
 
   @ApiProperty({ example: 'web-1' })
   host: string;
@@ -79,4 +87,11 @@ export class WorkerProcessDto implements WorkerProcess {
       'When it stopped cleanly, or when its silence passed WORKERS_GONE_AFTER_MS; null while alive.',
   })
   goneAt: Date | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: "A remote worker's tenant; null for a process.",
+  })
+  tenant: string | null;
 }

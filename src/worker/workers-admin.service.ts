@@ -34,5 +34,6 @@ function toView(row: WorkerProcessRow): WorkerProcess {
     queues: row.queues,
     lastSeenAt: row.last_seen_at,
     goneAt: row.gone_at,
+    tenant: row.tenant,
   };
 }

@@ -49,6 +49,15 @@ const OPERATIONS: Record<string, string> = {
   'GET /api/v1/admin/failures': 'listFailureGroups',
   'POST /api/v1/admin/failures/retry': 'retryFailures',
   'POST /api/v1/admin/failures/discard': 'discardFailures',
+  'PUT /api/v1/workers/{name}': 'registerWorker',
+  'POST /api/v1/workers/{name}/claims': 'claimTasks',
+  'GET /api/v1/workers/{name}/tasks/{id}/input': 'getClaimedTaskInput',
+  'POST /api/v1/tasks/{id}/heartbeat': 'heartbeatTask',
+  'POST /api/v1/tasks/{id}/progress': 'reportTaskProgress',
+  'POST /api/v1/tasks/{id}/partial': 'reportTaskPartial',
+  'PUT /api/v1/tasks/{id}/artifacts/{name}': 'uploadTaskArtifact',
+  'POST /api/v1/tasks/{id}/complete': 'completeTask',
+  'POST /api/v1/tasks/{id}/fail': 'failTask',
 };
 
 interface RouterLayer {

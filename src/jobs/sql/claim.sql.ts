@@ -12,6 +12,8 @@ export interface ClaimRequest {
   limit: number;
   leaseMs: number;
   groupMaxRunning: number;
+  /** Only jobs whose payload contains this JSON (a remote worker's tenant); unset: any. */
+  payloadContains?: object;
 }
 
 /**
@@ -46,6 +48,7 @@ WITH candidates AS (
     AND (cardinality($2::text[]) = 0 OR j.queue = ANY($2::text[]))
     AND j.queue <> ALL ($7::text[])
     AND j.queue NOT IN (SELECT name FROM job_queues WHERE paused)
+    AND ($8::jsonb IS NULL OR j.payload @> $8::jsonb)
     AND (j.concurrency_key IS NULL OR NOT EXISTS (
       SELECT 1 FROM jobs r WHERE r.concurrency_key = j.concurrency_key AND r.status = 'running'))
     AND (j.group_key IS NULL OR NOT EXISTS (
@@ -110,8 +113,9 @@ interface ClaimedRow {
 
 export async function claimJobs(db: Db, request: ClaimRequest): Promise<ClaimedJob[]> {
   const { types, queues, fullQueues, limit, workerId, leaseMs, groupMaxRunning } = request;
+  const contains = request.payloadContains ? JSON.stringify(request.payloadContains) : null;
   const result = await db.query<ClaimedRow>(
-    CLAIM_JOBS([types, queues, limit, workerId, leaseMs, groupMaxRunning, fullQueues]),
+    CLAIM_JOBS([types, queues, limit, workerId, leaseMs, groupMaxRunning, fullQueues, contains]),
   );
   // Returned in no particular order: run them in the claim order.
   return result.rows

@@ -13,6 +13,8 @@ export interface Session {
   maxUploadBytes: number;
   /** A queued job made by the test, since no API route names job ids. */
   jobId: string;
+  /** A client calling with another key (e.g. a worker key the session made). */
+  client: (key: string) => Api;
 }
 
 export function check(condition: boolean, what: string): asserts condition {

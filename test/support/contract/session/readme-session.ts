@@ -12,6 +12,7 @@ import type { paths } from './openapi.js';
 import { operationsSession } from './operations-session.js';
 import { taskTypesSession } from './task-types-session.js';
 import { readmeSession } from './tasks-session.js';
+import { remoteWorkersSession } from './remote-workers-session.js';
 import { taskActions } from './tasks-actions.js';
 import { webhooksSession } from './webhooks-session.js';
 
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
     tenant,
     maxUploadBytes: Number(setting('MAX_UPLOAD_BYTES')),
     jobId: setting('CONTRACT_JOB_ID'),
+    client,
   };
   const parts = [
     taskTypesSession,
@@ -43,6 +45,7 @@ async function main(): Promise<void> {
     adminSession,
     operationsSession,
     webhooksSession,
+    remoteWorkersSession,
   ];
   for (const part of parts) await part(session);
 }
