@@ -162,6 +162,7 @@ function CreateKeyForm({ onCreated }: { onCreated: (key: CreatedApiKey) => void 
         Role
         <select value={role} onChange={(e) => setRole(e.currentTarget.value as ApiKeyRole)}>
           <option value="user">user</option>
+          <option value="worker">worker (remote worker routes only)</option>
           <option value="admin">admin</option>
         </select>
       </label>

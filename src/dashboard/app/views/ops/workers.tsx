@@ -80,9 +80,11 @@ function WorkerRow({ worker: w }: { worker: WorkerProcess }) {
       </td>
       <td data-label="Role">{w.role}</td>
       <td data-label="Host · pid">
-        {w.host} · {w.pid}
+        {w.kind === 'remote'
+          ? `${w.host} (remote, tenant ${w.tenant ?? '–'})`
+          : `${w.host} · ${w.pid}`}
       </td>
-      <td data-label="Version">{w.version}</td>
+      <td data-label="Version">{w.version || '–'}</td>
       <td data-label="Started">{formatTime(w.startedAt)}</td>
       <td data-label={IN_FLIGHT} class="num">
         {w.inFlight} / {w.concurrency}
