@@ -167,3 +167,50 @@ describe('the client SDK as a package subpath (taskyard/client)', () => {
     );
   });
 });
+
+/** `taskyard/worker`, the remote worker SDK: its own files and the client's HTTP layer, no more. */
+describe('the worker SDK as a package subpath (taskyard/worker)', () => {
+  const WORKER_DIR = path.join(ROOT, 'dist', 'worker-client');
+
+  it('resolves by package name to dist/worker-client and exports the worker', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const worker = await import('taskyard/worker');
+         console.log(Object.keys(worker).sort().join(' '));`,
+      ],
+      // The repository's own name resolves through its package.json `exports` from inside it.
+      { cwd: ROOT },
+    );
+    expect(stdout.trim().split(' ')).toEqual([
+      'PermanentError',
+      'TaskAbortedError',
+      'TaskyardConnectionError',
+      'TaskyardError',
+      'TaskyardWorker',
+    ]);
+  });
+
+  it('pulls in no server code and no package: its files and the client HTTP layer only', async () => {
+    const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as {
+      exports: Record<string, { default: string }>;
+    };
+    const entry = path.join(ROOT, pkg.exports['./worker']?.default ?? 'missing');
+    expect(entry).toBe(path.join(WORKER_DIR, 'index.js'));
+
+    const { files, edges } = await importGraph(entry);
+    const outside = files.filter(
+      (file) => path.dirname(file) !== WORKER_DIR && path.dirname(file) !== CLIENT_DIR,
+    );
+    expect(outside).toEqual([]);
+    expect(edges.filter((edge) => !edge.specifier.startsWith('.'))).toEqual([]);
+    expect(files.map((file) => path.relative(ROOT, file)).sort()).toEqual(
+      expect.arrayContaining([
+        path.join('dist', 'client', 'http.js'),
+        path.join('dist', 'worker-client', 'running-task.js'),
+      ]),
+    );
+  });
+});
