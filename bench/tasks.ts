@@ -2,11 +2,11 @@
 // figure measured in the same run. Build and run: npm run bench:tasks (smoke: bench:tasks:smoke).
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describeServer } from './lib/databases.js';
+import { machineLines } from './lib/machine.js';
 import { formatCount, formatSettings } from './lib/format.js';
 import { measurePgbenchCeiling } from './lib/pgbench.js';
 import { hasCurl, measureCurlUpload, measureSdkUpload } from './lib/tasks-client-upload.js';
@@ -40,7 +40,7 @@ import {
   syncDisks,
 } from './lib/tasks-upload.js';
 
-import { attempt, messageOf, print, progressLog, section } from './lib/console.js';
+import { attempt, print, progressLog, section } from './lib/console.js';
 
 const run = promisify(execFile);
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -194,19 +194,6 @@ function settingsLines(config: TasksBenchConfig, workDir: string): string[] {
   ];
 }
 
-async function machineLines(config: TasksBenchConfig): Promise<string[]> {
-  const server = await describeServer(config.serverUrl).catch(
-    (error: unknown) => `PostgreSQL: ${messageOf(error)}`,
-  );
-  const load = loadavg()
-    .map((value) => value.toFixed(2))
-    .join(' ');
-  return [
-    `${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), Node ${process.version}, load average at start ${load}`,
-    `${server}, at ${new URL(config.serverUrl).host}`,
-  ];
-}
-
 function notes(config: TasksBenchConfig, buildNote: string): string[] {
   return [
     'MB = 10^6 bytes. Ratios are Taskyard ÷ reference (for the wall row: psql time ÷ Taskyard time).',
@@ -246,7 +233,7 @@ async function main(): Promise<void> {
   const results: TasksResults = {};
   let machine: string[] = [];
   try {
-    machine = await machineLines(config);
+    machine = await machineLines(config.serverUrl);
     print(['Taskyard tasks benchmark']);
     section('Machine', machine);
     section('Settings', settingsLines(config, workDir));

@@ -3,11 +3,11 @@
 // (smoke: bench:ws:smoke).
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describeServer } from './lib/databases.js';
+import { machineLines } from './lib/machine.js';
 import { formatCount, formatSettings } from './lib/format.js';
 import { measurePgbenchCeiling } from './lib/pgbench.js';
 import {
@@ -29,7 +29,7 @@ import {
 } from './lib/ws-report.js';
 import { bareSource, type FeedSource, taskyardSource } from './lib/ws-sources.js';
 
-import { attempt, messageOf, print, progressLog, section } from './lib/console.js';
+import { attempt, print, progressLog, section } from './lib/console.js';
 
 const run = promisify(execFile);
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -185,19 +185,6 @@ function settingsLines(config: WsBenchConfig, workDir: string): string[] {
   ];
 }
 
-async function machineLines(config: WsBenchConfig): Promise<string[]> {
-  const server = await describeServer(config.serverUrl).catch(
-    (error: unknown) => `PostgreSQL: ${messageOf(error)}`,
-  );
-  const load = loadavg()
-    .map((value) => value.toFixed(2))
-    .join(' ');
-  return [
-    `${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), Node ${process.version}, load average at start ${load}`,
-    `${server}, at ${new URL(config.serverUrl).host}`,
-  ];
-}
-
 function notes(config: WsBenchConfig, buildNote: string): string[] {
   return [
     'MB = 10^6 bytes. Ratios are Taskyard ÷ bare Socket.IO (p99 for latency).',
@@ -239,7 +226,7 @@ async function main(): Promise<void> {
   let results: WsResults = { latency: [], fanout: [] };
   let machine: string[] = [];
   try {
-    machine = await machineLines(config);
+    machine = await machineLines(config.serverUrl);
     print(['Taskyard live feed (Socket.IO) benchmark']);
     section('Machine', machine);
     section('Settings', settingsLines(config, workDir));
