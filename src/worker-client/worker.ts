@@ -143,11 +143,7 @@ export class TaskyardWorker {
     while (!signal.aborted) {
       const free = concurrency - held();
       if (free <= 0) {
-        await new Promise<void>((resolve) => {
-          this.wakers.set(type, resolve);
-          signal.addEventListener('abort', () => resolve(), { once: true });
-        });
-        this.wakers.delete(type);
+        await this.slotFreed(type, signal);
         continue;
       }
       try {
@@ -165,6 +161,19 @@ export class TaskyardWorker {
         backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
       }
     }
+  }
+
+  /** Resolves when a task of `type` ends (or the worker stops). */
+  private slotFreed(type: string, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        signal.removeEventListener('abort', done);
+        this.wakers.delete(type);
+        resolve();
+      };
+      this.wakers.set(type, done);
+      signal.addEventListener('abort', done, { once: true });
+    });
   }
 
   private async claim(type: string, max: number, signal: AbortSignal): Promise<ClaimedTask[]> {
