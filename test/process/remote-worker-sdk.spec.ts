@@ -103,7 +103,8 @@ describe('remote worker processes over HTTP', () => {
       PORT: '0',
       HOST: '127.0.0.1',
       ROLE: 'all',
-      LOG_LEVEL: 'warn',
+      // info: the line with the port it listens on
+      LOG_LEVEL: 'info',
       ADMIN_API_KEY: TEST_ADMIN_KEY,
       RATE_LIMIT_PER_MINUTE: '0',
       REMOTE_WORKERS_LEASE_MS: String(LEASE_MS),
