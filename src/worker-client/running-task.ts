@@ -73,9 +73,10 @@ export class RunningTask {
       const reason = (this.controller.signal.reason as TaskAbortedError | undefined)?.reason;
       if (reason === 'lease-lost') return;
       if (reason === 'cancelled' || reason === 'stopping') {
-        // A cancelled task is ended by the service; a stopping worker hands its task back.
+        // Both hand the task back (retryable): the service ends one whose cancel was requested as
+        // cancelled rather than queued, and queues a stopping worker's task again.
         const failure = { message: new TaskAbortedError(reason).message, code: reason };
-        await this.report('fail', { error: failure, retryable: reason === 'stopping' });
+        await this.report('fail', { error: failure, retryable: true });
         return;
       }
       await this.report('fail', failureOf(error));
