@@ -58,6 +58,10 @@ export class AppConfig {
     readonly timeoutMs: number;
     /** Deliver to loopback, private and link-local addresses too (tests, internal networks). */
     readonly allowPrivate: boolean;
+    /** Consecutive failures to one destination that open its circuit breaker. */
+    readonly breakerFailures: number;
+    /** How long an open breaker postpones deliveries before one probes. */
+    readonly breakerHalfOpenMs: number;
   };
   /** Socket.IO /tasks: per-connection limits and the live feed's own database pool. */
   readonly gateway: {
@@ -150,6 +154,8 @@ export class AppConfig {
       maxAttempts: env.WEBHOOKS_MAX_ATTEMPTS,
       timeoutMs: env.WEBHOOKS_TIMEOUT_MS,
       allowPrivate: env.WEBHOOKS_ALLOW_PRIVATE,
+      breakerFailures: env.WEBHOOKS_BREAKER_FAILURES,
+      breakerHalfOpenMs: env.WEBHOOKS_BREAKER_HALF_OPEN_MS,
     };
     this.gateway = {
       messagesPerSecond: env.GATEWAY_MESSAGES_PER_SECOND,

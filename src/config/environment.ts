@@ -221,6 +221,16 @@ export class Environment {
 
   @IsInt()
   @Min(1)
+  @Max(1000)
+  WEBHOOKS_BREAKER_FAILURES: number = 5;
+
+  @IsInt()
+  @Min(100)
+  @Max(86400000)
+  WEBHOOKS_BREAKER_HALF_OPEN_MS: number = 30000;
+
+  @IsInt()
+  @Min(1)
   @Max(10000)
   WORKER_CONCURRENCY: number = 10;
 

@@ -3,6 +3,21 @@ export class PermanentJobError extends Error {
   override readonly name: string = 'PermanentJobError';
 }
 
+/**
+ * Thrown by a handler: the job goes back to the queue, due in `delayMs`, and this run does not
+ * count as an attempt (a destination known to be down, say).
+ */
+export class PostponeJobError extends Error {
+  override readonly name = 'PostponeJobError';
+
+  constructor(
+    readonly delayMs: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** The reason a running job's signal fires when the job is cancelled. */
 export class JobCancelledError extends Error {
   override readonly name = 'JobCancelledError';

@@ -5,6 +5,7 @@ import { JobHandler, type JobContext } from '../jobs/job-handler.decorator.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { toEventView, toTaskView } from '../tasks/task.js';
 import { TasksRepository } from '../tasks/tasks.repository.js';
+import { DestinationBreakers } from './destination-breakers.js';
 import { RefusedDestinationError } from './destination-guard.js';
 import { signature } from './webhook-signature.js';
 import { sendWebhook } from './webhook-sender.js';
@@ -43,6 +44,7 @@ export class WebhookJobs {
     private readonly tasks: TasksRepository,
     private readonly jobs: JobsService,
     private readonly config: AppConfig,
+    private readonly breakers: DestinationBreakers,
   ) {}
 
   @JobHandler(FANOUT_JOB_TYPE, { maxAttempts: 5 })
@@ -91,14 +93,15 @@ export class WebhookJobs {
       attempt: context.attempt,
     };
     try {
-      const sent = await sendWebhook(new URL(endpoint.url), headers, body, {
-        timeoutMs,
-        allowPrivate,
+      const url = new URL(endpoint.url);
+      // Throws PostponeJobError while the destination's breaker is open: no attempt is made.
+      return await this.breakers.run(url.host, async () => {
+        const sent = await sendWebhook(url, headers, body, { timeoutMs, allowPrivate });
+        const outcome = sent.error === null ? 'delivered' : 'failed';
+        await this.webhooks.recordAttempt({ ...attempt, outcome, ...sent });
+        if (sent.error !== null) throw new Error(`${endpoint.url}: ${sent.error}`);
+        return { statusCode: sent.statusCode };
       });
-      const outcome = sent.error === null ? 'delivered' : 'failed';
-      await this.webhooks.recordAttempt({ ...attempt, outcome, ...sent });
-      if (sent.error !== null) throw new Error(`${endpoint.url}: ${sent.error}`);
-      return { statusCode: sent.statusCode };
     } catch (error) {
       if (!(error instanceof RefusedDestinationError)) throw error;
       const refused = { outcome: 'refused' as const, statusCode: null, durationMs: 0 };

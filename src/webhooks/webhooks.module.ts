@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { DestinationBreakers } from './destination-breakers.js';
+import { WebhookDestinationsController } from './destinations.controller.js';
 import { WebhookJobs } from './webhook-jobs.js';
 import { WebhooksController } from './webhooks.controller.js';
 import { WebhooksRepository } from './webhooks.repository.js';
@@ -6,8 +8,8 @@ import { WebhooksService } from './webhooks.service.js';
 
 /** Webhook deliveries: the queue's jobs that POST task events (run by worker roles). */
 @Module({
-  providers: [WebhooksRepository, WebhookJobs],
-  exports: [WebhooksRepository],
+  providers: [WebhooksRepository, WebhookJobs, DestinationBreakers],
+  exports: [WebhooksRepository, DestinationBreakers],
 })
 export class WebhooksModule {}
 
@@ -15,6 +17,6 @@ export class WebhooksModule {}
 @Module({
   imports: [WebhooksModule],
   providers: [WebhooksService],
-  controllers: [WebhooksController],
+  controllers: [WebhooksController, WebhookDestinationsController],
 })
 export class WebhooksApiModule {}

@@ -5,6 +5,7 @@ import {
   JobTimeoutError,
   LeaseLostError,
   PermanentJobError,
+  PostponeJobError,
   WorkerShutdownError,
 } from '../jobs/errors.js';
 import type { ClaimedJob } from '../jobs/job.js';
@@ -51,6 +52,10 @@ export function decideOutcome(
       kind: 'released',
       outcome: { ...lease, status: 'queued', release: true, retryInMs: 0 },
     };
+  }
+  if (error instanceof PostponeJobError) {
+    const retryInMs = Math.round(error.delayMs);
+    return { kind: 'released', outcome: { ...lease, status: 'queued', release: true, retryInMs } };
   }
   if (error instanceof PermanentJobError || job.attempts >= job.maxAttempts) {
     return { kind: 'failed', outcome: { ...lease, status: 'failed', ...describe(error) } };

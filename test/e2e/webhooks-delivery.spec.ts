@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { bearer, createUserKey } from '../support/auth.js';
+import { ADMIN, bearer, createUserKey } from '../support/auth.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createTask, waitForTask } from '../support/tasks.js';
 import { waitFor } from '../support/wait.js';
@@ -43,6 +43,8 @@ describe('webhook deliveries', () => {
         WEBHOOKS_MAX_ATTEMPTS: '4',
         JOBS_BACKOFF_BASE_MS: '100',
         JOBS_BACKOFF_MAX_MS: '200',
+        WEBHOOKS_BREAKER_FAILURES: '2',
+        WEBHOOKS_BREAKER_HALF_OPEN_MS: '1500',
       },
     });
     key = await createUserKey(t.baseUrl, 'deliveries');
@@ -128,6 +130,63 @@ describe('webhook deliveries', () => {
     });
     expect(first).toMatchObject({ outcome: 'failed', statusCode: null });
     expect(first?.error).toMatch(/ECONNREFUSED/);
+  });
+  it('opens the breaker of a dead destination while a healthy one keeps its pace, then resumes', async () => {
+    const dead = await receiver();
+    const port = dead.port;
+    await dead.close();
+    const healthy = await new WebhookReceiver().listen('127.0.0.2');
+    receivers.push(healthy);
+    const deadDestination = `127.0.0.1:${port}`;
+    const deadEndpoint = await register(`http://${deadDestination}/hook`, ['task.succeeded']);
+    await register(healthy.url('127.0.0.2'), ['task.succeeded']);
+    const breakerState = async () => {
+      const text = (await request(t.baseUrl).get('/metrics').set(ADMIN).expect(200)).text;
+      const line = text
+        .split('\n')
+        .find((l) =>
+          l.startsWith(
+            `taskyard_webhook_destination_breaker_state{destination="${deadDestination}"}`,
+          ),
+        );
+      return line === undefined ? undefined : Number(line.split(' ').pop());
+    };
+    const tasks: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const task = await createTask(t.baseUrl, key, { type: 'echo', payload: { i } });
+      tasks.push(task.id);
+      await waitForTask(t.baseUrl, key, task.id);
+      // The healthy destination's delivery comes promptly, whatever the dead one does.
+      await waitFor(`healthy delivery ${i + 1}`, () => healthy.received.length >= i + 1, 2000);
+    }
+    await waitFor('the dead destination open', async () => (await breakerState()) === 2, 5000);
+    const destinations = (
+      await request(t.baseUrl).get('/api/v1/admin/webhooks/destinations').set(ADMIN).expect(200)
+    ).body as { destination: string; state: string; halfOpenAt: string | null }[];
+    expect(destinations.find((d) => d.destination === deadDestination)).toMatchObject({
+      state: 'open',
+      halfOpenAt: expect.any(String),
+    });
+    // Postponed, not failed: the dead endpoint's jobs are all still queued or running.
+    const jobs = await t.database.query<{ status: string; attempts: number }>(
+      `SELECT status, attempts FROM jobs WHERE type = 'taskyard.webhooks.deliver'
+         AND payload->>'endpointId' = $1`,
+      [deadEndpoint.id],
+    );
+    expect(jobs).toHaveLength(4);
+    expect(jobs.every((j) => j.status !== 'failed')).toBe(true);
+    expect((await deliveries(deadEndpoint.id)).length).toBeLessThan(4);
+
+    const revived = new WebhookReceiver();
+    receivers.push(revived);
+    await revived.listen('127.0.0.1', port);
+    await waitFor(
+      'the four events after the breaker closes',
+      () => revived.received.length >= 4,
+      10_000,
+    );
+    expect(new Set(revived.received.map((r) => r.json.data.task.id))).toEqual(new Set(tasks));
+    expect(await breakerState()).toBe(0);
   });
 });
 

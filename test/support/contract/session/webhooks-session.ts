@@ -1,7 +1,9 @@
 import { check, expectStatus, type Session } from './api.js';
 
 /** A webhook endpoint registered, read, listed, changed, its deliveries read, and removed. */
-export async function webhooksSession({ user }: Session): Promise<void> {
+export async function webhooksSession({ user, admin }: Session): Promise<void> {
+  const destinations = await admin.call('get', '/api/v1/admin/webhooks/destinations', {});
+  check(Array.isArray(expectStatus(destinations, 200).body), 'the breakers per destination');
   const json = { url: 'https://example.com/hooks/taskyard', events: ['task.succeeded' as const] };
   const made = expectStatus(await user.call('post', '/api/v1/webhooks', { json }), 201).body;
   check(made.secret.startsWith('whsec_'), 'the signing secret, shown once');
