@@ -33,6 +33,7 @@ const OPERATIONS: Record<string, string> = {
   'PATCH /api/v1/webhooks/{id}': 'updateWebhook',
   'DELETE /api/v1/webhooks/{id}': 'deleteWebhook',
   'GET /api/v1/webhooks/{id}/deliveries': 'listWebhookDeliveries',
+  'GET /api/v1/admin/webhooks/destinations': 'listWebhookDestinations',
   'POST /api/v1/files': 'uploadFile',
   'GET /api/v1/files/{id}': 'getFile',
   'DELETE /api/v1/files/{id}': 'deleteFile',
