@@ -106,6 +106,7 @@ describe('the registry of worker processes', () => {
         queues: [],
         lastSeenAt: expect.any(String),
         goneAt: null,
+        tenant: null,
       });
       expect(worker.id).toMatch(/:[0-9a-f]{6}$/);
       expect(worker.id.startsWith(`${hostname()}:${worker.pid}:`)).toBe(true);
