@@ -131,6 +131,53 @@ describe('webhook deliveries', () => {
     expect(first).toMatchObject({ outcome: 'failed', statusCode: null });
     expect(first?.error).toMatch(/ECONNREFUSED/);
   });
+});
+
+/**
+ * Its own app: enough attempts that the half-open probes to the dead destination (each a real
+ * attempt) cannot use up a delivery's attempts however slowly the machine runs the test.
+ */
+describe('webhook deliveries to a dead destination', () => {
+  let t: TestApp;
+  let key: string;
+  const receivers: WebhookReceiver[] = [];
+
+  const receiver = async () => {
+    const made = await new WebhookReceiver().listen();
+    receivers.push(made);
+    return made;
+  };
+  const register = async (url: string, events: string[]) => {
+    const made = await request(t.baseUrl)
+      .post('/api/v1/webhooks')
+      .set(bearer(key))
+      .send({ url, events })
+      .expect(201);
+    return made.body as { id: string; secret: string };
+  };
+  const deliveries = async (id: string) =>
+    (await request(t.baseUrl).get(`/api/v1/webhooks/${id}/deliveries`).set(bearer(key)).expect(200))
+      .body as Delivery[];
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      env: {
+        WEBHOOKS_ALLOW_PRIVATE: 'true',
+        WEBHOOKS_TIMEOUT_MS: '2000',
+        WEBHOOKS_MAX_ATTEMPTS: '100',
+        JOBS_BACKOFF_BASE_MS: '100',
+        JOBS_BACKOFF_MAX_MS: '200',
+        WEBHOOKS_BREAKER_FAILURES: '2',
+        WEBHOOKS_BREAKER_HALF_OPEN_MS: '1500',
+      },
+    });
+    key = await createUserKey(t.baseUrl, 'deliveries');
+  });
+  afterAll(async () => {
+    await Promise.all(receivers.map((r) => r.close()));
+    await t.close();
+  });
+
   it('opens the breaker of a dead destination while a healthy one keeps its pace, then resumes', async () => {
     const dead = await receiver();
     const port = dead.port;
@@ -157,9 +204,9 @@ describe('webhook deliveries', () => {
       tasks.push(task.id);
       await waitForTask(t.baseUrl, key, task.id);
       // The healthy destination's delivery comes promptly, whatever the dead one does.
-      await waitFor(`healthy delivery ${i + 1}`, () => healthy.received.length >= i + 1, 2000);
+      await waitFor(`healthy delivery ${i + 1}`, () => healthy.received.length >= i + 1, 15_000);
     }
-    await waitFor('the dead destination open', async () => (await breakerState()) === 2, 5000);
+    await waitFor('the dead destination open', async () => (await breakerState()) === 2, 20_000);
     const destinations = (
       await request(t.baseUrl).get('/api/v1/admin/webhooks/destinations').set(ADMIN).expect(200)
     ).body as { destination: string; state: string; halfOpenAt: string | null }[];
@@ -183,7 +230,7 @@ describe('webhook deliveries', () => {
     await waitFor(
       'the four events after the breaker closes',
       () => revived.received.length >= 4,
-      10_000,
+      30_000,
     );
     expect(new Set(revived.received.map((r) => r.json.data.task.id))).toEqual(new Set(tasks));
     expect(await breakerState()).toBe(0);
