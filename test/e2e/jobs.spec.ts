@@ -402,7 +402,14 @@ describe('a worker cut off from the database', () => {
     try {
       const jobs = testApp.app.get(JobsService);
       const job = await jobs.enqueue({ type: 'test.run', payload: { hang: true } });
-      await waitFor('the job to start', async () => (await jobs.get(job.id))?.status === 'running');
+      // Its handler must have started: a job claimed into the prefetch buffer but not yet started
+      // (a slow claim on a loaded machine) is dropped when its lease is lost, with no attempt to stop.
+      await waitFor(
+        'the handler to start',
+        async () =>
+          (await database.query('SELECT 1 FROM test_job_runs WHERE job_id = $1', [job.id])).length >
+          0,
+      );
       await adminQuery(`ALTER DATABASE ${database.name} WITH ALLOW_CONNECTIONS false`);
       await adminQuery(
         'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1',

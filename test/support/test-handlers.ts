@@ -69,12 +69,14 @@ export class TestJobHandlers {
 
   private untilAborted(context: JobContext): Promise<never> {
     const { signal } = context;
-    return new Promise((_, reject) =>
-      signal.addEventListener('abort', () => {
+    return new Promise((_, reject) => {
+      const aborted = () => {
         abortedAttempts.push({ jobId: context.jobId, reason: (signal.reason as Error).name });
         reject(new Error('aborted'));
-      }),
-    );
+      };
+      if (signal.aborted) aborted();
+      else signal.addEventListener('abort', aborted, { once: true });
+    });
   }
 
   private async recordStart(
