@@ -45,6 +45,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       // The app shares its heap with the jest worker, which grows past the default 1 GB as it runs
       // file after file: readiness would say 503 for that. A test of the heap check sets its own.
       HEALTH_MAX_HEAP_MB: '16384',
+      // The hourly retention job would add a job (and a "default" queue) to whichever test runs at
+      // minute 17; tests of retention run it themselves. February 29th comes every fourth year.
+      JOBS_RETENTION_CRON: '0 0 29 2 *',
       ...options.env,
     },
     null,
