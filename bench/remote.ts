@@ -131,6 +131,9 @@ async function measureAll(config: RemoteBenchConfig, workDir: string): Promise<R
         });
       } finally {
         await pool?.stop();
+        if (pool && pool.lines.length > 0) {
+          section(`Worker process errors (${count} processes)`, pool.lines.slice(0, 20));
+        }
       }
     }
   } finally {

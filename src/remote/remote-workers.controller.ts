@@ -99,7 +99,14 @@ export class RemoteWorkersController {
     @Headers('Prefer') prefer?: string,
   ): Promise<{ tasks: ClaimedTaskView[] }> {
     const waitS = Math.min(this.config.remoteWorkers.maxWaitS, preferredWait(prefer));
-    const tasks = await this.workers.claim(caller, name, body, waitS * 1000);
+    const gone = new AbortController();
+    const onClose = () => {
+      if (!response.writableFinished) gone.abort();
+    };
+    response.once('close', onClose);
+    const tasks = await this.workers
+      .claim(caller, name, body, waitS * 1000, gone.signal)
+      .finally(() => response.off('close', onClose));
     if (waitS > 0) response.setHeader('Preference-Applied', `wait=${waitS}`);
     return { tasks };
   }

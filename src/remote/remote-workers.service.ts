@@ -115,6 +115,8 @@ export class RemoteWorkersService {
     name: string,
     wanted: { types?: string[]; max?: number },
     waitMs: number,
+    /** Aborted when the client has gone: nothing more is claimed for it. */
+    gone?: AbortSignal,
   ): Promise<ClaimedTaskView[]> {
     const worker = await this.worker(caller, name);
     const registered = new Map(worker.types.map((t) => [t.type, t]));
@@ -126,18 +128,22 @@ export class RemoteWorkersService {
       ]);
     }
     const deadline = Date.now() + waitMs;
-    for (;;) {
+    while (!gone?.aborted) {
       const waiting =
         waitMs > 0 ? await this.wakeup.waiter(TASKS_QUEUE, deadline - Date.now()) : undefined;
+      const stopWaiting = () => waiting?.cancel();
+      gone?.addEventListener('abort', stopWaiting, { once: true });
       try {
-        const claimed = await this.claimOnce(caller, worker, types, registered, wanted.max ?? 1);
+        const claimed = await this.claimOnce(caller, worker, types, registered, wanted, gone);
         if (claimed.length > 0 || !waiting || Date.now() >= deadline) return claimed;
         await waiting.woken;
       } finally {
+        gone?.removeEventListener('abort', stopWaiting);
         waiting?.cancel();
       }
       if (Date.now() >= deadline) return [];
     }
+    return [];
   }
 
   /** The input file of a task the caller holds a lease on. */
@@ -266,7 +272,8 @@ export class RemoteWorkersService {
     worker: RemoteWorkerRow,
     types: string[],
     registered: Map<string, RemoteTaskType>,
-    max: number,
+    { max = 1 }: { max?: number },
+    gone?: AbortSignal,
   ): Promise<ClaimedTaskView[]> {
     const owner = remoteOwner(worker.tenant, worker.name);
     const jobTypes = types.map((t) => `${TASK_JOB_PREFIX}${t}`);
@@ -283,6 +290,21 @@ export class RemoteWorkersService {
     const scope = tenantScope(caller);
     const { leaseMs } = this.config.remoteWorkers;
     const claimed = await this.claimJobs(owner, open, limit, leaseMs, scope);
+    if (gone?.aborted) {
+      // The answer cannot reach a client that has gone: back to the queue at once, the attempt
+      // not counted, rather than waiting out the lease.
+      await finishJobs(
+        this.database.pool,
+        claimed.map((job) => ({
+          id: job.id,
+          token: job.leaseToken,
+          groupKey: job.groupKey,
+          status: 'queued' as const,
+          release: true,
+        })),
+      );
+      return [];
+    }
     const views: ClaimedTaskView[] = [];
     for (const job of claimed) {
       const view = await this.claimedView(job, worker.name, leaseMs);

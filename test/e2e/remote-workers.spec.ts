@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
 import type { WorkerProcess } from '../../src/client/index.js';
 import { Database } from '../../src/database/database.js';
@@ -280,6 +282,33 @@ describe('remote workers', () => {
       .expect(200);
     expect(empty.body).toEqual({ tasks: [] });
     expect(empty.headers['preference-applied']).toBe('wait=1');
+  });
+
+  it('claims nothing for a waiting claim whose client has gone: the task stays for the next claim', async () => {
+    // A worker stopped while its long poll waited (seen in bench:remote: the tasks it would have
+    // been sent sat running until their lease ran out).
+    const abandoned = httpRequest(`${app.baseUrl}/api/v1/workers/gpu-1/claims`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${worker}`,
+        'content-type': 'application/json',
+        prefer: 'wait=20',
+      },
+    });
+    abandoned.on('error', () => undefined);
+    abandoned.end(JSON.stringify({ max: 5 }));
+    await sleep(300);
+    abandoned.destroy();
+    await sleep(200);
+
+    const task = await createTask(app.baseUrl, user, { type: TYPE, options: { width: 4 } });
+    await sleep(500);
+    const seen = await http().get(`${TASKS_PATH}/${task.id}`).set(bearer(user)).expect(200);
+    expect(seen.body).toMatchObject({ status: 'queued', attempts: 0 });
+    const [claimed, ...more] = await claim(worker, 'gpu-1');
+    expect(more).toEqual([]);
+    expect(claimed?.id).toBe(task.id);
+    await report(worker, task.id, 'complete', { leaseToken: claimed?.leaseToken }).expect(200);
   });
 
   it("keeps tenants apart: another tenant's worker never claims nor reports a task", async () => {
