@@ -11,8 +11,8 @@ import type {
 
 /** Heartbeats go out this often per lease: two may be lost before the lease lapses. */
 const BEATS_PER_LEASE = 3;
-/** A report (complete or fail) lost to the network is sent again this many times. */
-const REPORT_ATTEMPTS = 4;
+/** The longest pause between two tries of a `complete` or `fail` that got no answer. */
+const REPORT_RETRY_MAX_MS = 5_000;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -170,7 +170,11 @@ export class RunningTask {
     this.scheduleHeartbeat(Date.now());
   }
 
-  /** Sends `complete` or `fail`, again after a lost answer while the lease may still hold. */
+  /**
+   * Sends `complete` or `fail`, again after a lost answer or a 5xx for as long as the lease holds
+   * (heartbeats go on meanwhile): giving up earlier would leave the task to wait out its lease and
+   * run again.
+   */
   private async report(what: 'complete' | 'fail', body: object): Promise<void> {
     for (let attempt = 1; ; attempt += 1) {
       try {
@@ -185,11 +189,12 @@ export class RunningTask {
         const transient =
           error instanceof TaskyardConnectionError ||
           (error instanceof TaskyardError && error.status >= 500);
-        if (!transient || attempt >= REPORT_ATTEMPTS) {
+        const pause = Math.min(250 * 2 ** attempt, REPORT_RETRY_MAX_MS);
+        if (!transient || Date.now() + pause >= this.leaseExpiresAt) {
           this.onError(error, this.task);
           return;
         }
-        await sleep(250 * 2 ** attempt);
+        await sleep(pause);
       }
     }
   }
