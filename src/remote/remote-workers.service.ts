@@ -128,7 +128,8 @@ export class RemoteWorkersService {
       ]);
     }
     const deadline = Date.now() + waitMs;
-    while (!gone?.aborted) {
+    for (;;) {
+      if (gone?.aborted) return [];
       const waiting =
         waitMs > 0 ? await this.wakeup.waiter(TASKS_QUEUE, deadline - Date.now()) : undefined;
       const stopWaiting = () => waiting?.cancel();
@@ -143,7 +144,6 @@ export class RemoteWorkersService {
       }
       if (Date.now() >= deadline) return [];
     }
-    return [];
   }
 
   /** The input file of a task the caller holds a lease on. */
