@@ -10,7 +10,7 @@ export interface CallOptions {
 export type Query = Record<string, string | number | undefined>;
 
 export interface ApiRequest {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Under `/api/v1`, e.g. `/tasks`. */
   path: string;
   query?: Query;

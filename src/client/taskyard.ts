@@ -30,6 +30,14 @@ import type {
   WorkerProcess,
   WorkerStatus,
 } from './types.js';
+import type {
+  CreatedWebhook,
+  CreateWebhookInput,
+  UpdateWebhookInput,
+  Webhook,
+  WebhookDelivery,
+  WebhookDestination,
+} from './types.js';
 
 export type { CallOptions } from './http.js';
 
@@ -392,6 +400,49 @@ export class Taskyard {
       { method: 'POST', path: '/admin/failures/discard', json: selection },
       options,
     );
+  }
+
+  // webhooks (endpoints of the key's tenant; an admin key sees every tenant's)
+
+  /** Registers an endpoint; the answer holds its signing secret, the only time it is shown. */
+  createWebhook(input: CreateWebhookInput, options: CallOptions = {}): Promise<CreatedWebhook> {
+    return this.http.json({ method: 'POST', path: '/webhooks', json: input }, options);
+  }
+
+  /** The endpoints, oldest first, without their secrets. */
+  listWebhooks(options: CallOptions = {}): Promise<Webhook[]> {
+    return this.http.json({ method: 'GET', path: '/webhooks' }, options);
+  }
+
+  getWebhook(id: string, options: CallOptions = {}): Promise<Webhook> {
+    return this.http.json({ method: 'GET', path: `/webhooks/${segment(id)}` }, options);
+  }
+
+  /** Changes the endpoint's URL or events; its secret stays. */
+  updateWebhook(
+    id: string,
+    changes: UpdateWebhookInput,
+    options: CallOptions = {},
+  ): Promise<Webhook> {
+    return this.http.json(
+      { method: 'PATCH', path: `/webhooks/${segment(id)}`, json: changes },
+      options,
+    );
+  }
+
+  /** Removes the endpoint and its delivery records. */
+  async deleteWebhook(id: string, options: CallOptions = {}): Promise<void> {
+    await this.http.json({ method: 'DELETE', path: `/webhooks/${segment(id)}` }, options);
+  }
+
+  /** The endpoint's last 100 delivery attempts, latest first (the route has no further pages). */
+  webhookDeliveries(id: string, options: CallOptions = {}): Promise<WebhookDelivery[]> {
+    return this.http.json({ method: 'GET', path: `/webhooks/${segment(id)}/deliveries` }, options);
+  }
+
+  /** Admin keys: the circuit breaker of each destination, as the answering process keeps them. */
+  webhookDestinations(options: CallOptions = {}): Promise<WebhookDestination[]> {
+    return this.http.json({ method: 'GET', path: '/admin/webhooks/destinations' }, options);
   }
 
   private async upload<T>(

@@ -335,3 +335,70 @@ export interface FailuresActed {
 }
 
 export type FollowTransport = 'auto' | 'websocket' | 'polling';
+
+// webhooks (src/webhooks: the endpoints' and deliveries' views, the destinations controller)
+
+/** What an endpoint subscribes to: `task.<kind>` for each kind of task event. */
+export type WebhookEventType =
+  | 'task.created'
+  | 'task.started'
+  | 'task.progress'
+  | 'task.retrying'
+  | 'task.succeeded'
+  | 'task.failed'
+  | 'task.cancelled';
+
+/** A webhook endpoint of a tenant (`listWebhooks`, `getWebhook`): never its secret. */
+export interface Webhook {
+  id: string;
+  tenant: string;
+  url: string;
+  events: WebhookEventType[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A new endpoint: `secret` (`whsec_…`, signing its deliveries) is shown in this answer only. */
+export interface CreatedWebhook extends Webhook {
+  secret: string;
+}
+
+export interface CreateWebhookInput {
+  /** http or https, up to 2000 characters. */
+  url: string;
+  /** One or more, each once. */
+  events: WebhookEventType[];
+  /** `whsec_` and 24 to 64 bytes in base64; made by the server when left out. */
+  secret?: string;
+}
+
+/** The secret stays: to change it, register a new endpoint. */
+export interface UpdateWebhookInput {
+  url?: string;
+  events?: WebhookEventType[];
+}
+
+/** One attempt to deliver one event to an endpoint (`webhookDeliveries`). */
+export interface WebhookDelivery {
+  id: string;
+  /** The webhook-id header: the same for every attempt of one event. */
+  messageId: string;
+  eventType: WebhookEventType;
+  attempt: number;
+  /** refused: the destination is an address deliveries may not reach. */
+  outcome: 'delivered' | 'failed' | 'refused';
+  /** Null when no answer came. */
+  statusCode: number | null;
+  durationMs: number;
+  error: string | null;
+  at: string;
+}
+
+/** The circuit breaker of one destination, in the process that answered (`webhookDestinations`). */
+export interface WebhookDestination {
+  /** host:port of the endpoints. */
+  destination: string;
+  state: 'closed' | 'open' | 'half-open';
+  /** When an open breaker lets a probe through; null unless open. */
+  halfOpenAt: string | null;
+}
