@@ -13,52 +13,67 @@ interface Delivery {
   error: string | null;
 }
 
-describe('webhook deliveries', () => {
-  let t: TestApp;
-  let key: string;
+/**
+ * A started app that delivers to loopback receivers with short backoffs and a breaker opening
+ * after two failures, a user key of tenant `deliveries`, and receivers closed after the tests.
+ */
+function useDeliveryApp(maxAttempts: number) {
   const receivers: WebhookReceiver[] = [];
-
-  const receiver = async () => {
-    const made = await new WebhookReceiver().listen();
-    receivers.push(made);
-    return made;
+  const app = {
+    t: undefined as unknown as TestApp,
+    key: '',
+    receiver: async (host?: string, port?: number) => {
+      const made = new WebhookReceiver();
+      receivers.push(made);
+      return made.listen(host, port);
+    },
+    register: async (url: string, events: string[]) => {
+      const made = await request(app.t.baseUrl)
+        .post('/api/v1/webhooks')
+        .set(bearer(app.key))
+        .send({ url, events })
+        .expect(201);
+      return made.body as { id: string; secret: string };
+    },
+    deliveries: async (id: string) =>
+      (
+        await request(app.t.baseUrl)
+          .get(`/api/v1/webhooks/${id}/deliveries`)
+          .set(bearer(app.key))
+          .expect(200)
+      ).body as Delivery[],
   };
-  const register = async (url: string, events: string[]) => {
-    const made = await request(t.baseUrl)
-      .post('/api/v1/webhooks')
-      .set(bearer(key))
-      .send({ url, events })
-      .expect(201);
-    return made.body as { id: string; secret: string };
-  };
-  const deliveries = async (id: string) =>
-    (await request(t.baseUrl).get(`/api/v1/webhooks/${id}/deliveries`).set(bearer(key)).expect(200))
-      .body as Delivery[];
 
   beforeAll(async () => {
-    t = await startTestApp({
+    app.t = await startTestApp({
       env: {
         WEBHOOKS_ALLOW_PRIVATE: 'true',
         WEBHOOKS_TIMEOUT_MS: '2000',
-        WEBHOOKS_MAX_ATTEMPTS: '4',
+        WEBHOOKS_MAX_ATTEMPTS: String(maxAttempts),
         JOBS_BACKOFF_BASE_MS: '100',
         JOBS_BACKOFF_MAX_MS: '200',
         WEBHOOKS_BREAKER_FAILURES: '2',
         WEBHOOKS_BREAKER_HALF_OPEN_MS: '1500',
       },
     });
-    key = await createUserKey(t.baseUrl, 'deliveries');
+    app.key = await createUserKey(app.t.baseUrl, 'deliveries');
   });
   afterAll(async () => {
     await Promise.all(receivers.map((r) => r.close()));
-    await t.close();
+    await app.t.close();
   });
+  return app;
+}
+
+describe('webhook deliveries', () => {
+  const app = useDeliveryApp(4);
+  const { receiver, register, deliveries } = app;
 
   it('posts exactly the subscribed events of a task, signed as Standard Webhooks says', async () => {
     const hooks = await receiver();
     const endpoint = await register(hooks.url(), ['task.started', 'task.succeeded']);
-    const task = await createTask(t.baseUrl, key, { type: 'echo', payload: { n: 1 } });
-    await waitForTask(t.baseUrl, key, task.id);
+    const task = await createTask(app.t.baseUrl, app.key, { type: 'echo', payload: { n: 1 } });
+    await waitForTask(app.t.baseUrl, app.key, task.id);
     await waitFor('two deliveries', () => hooks.received.length >= 2);
     // Time for a wrongly sent third (created) to arrive.
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -89,7 +104,7 @@ describe('webhook deliveries', () => {
     const hooks = await receiver();
     hooks.answer = (n) => (n === 1 ? 500 : 200);
     const endpoint = await register(hooks.url(), ['task.succeeded']);
-    const task = await createTask(t.baseUrl, key, { type: 'echo', payload: {} });
+    const task = await createTask(app.t.baseUrl, app.key, { type: 'echo', payload: {} });
     await waitFor('a retried delivery', () => hooks.received.length >= 2);
     const [first, second] = hooks.received;
     if (!second) throw new Error('no second delivery');
@@ -111,7 +126,7 @@ describe('webhook deliveries', () => {
     const hooks = await receiver();
     hooks.answer = () => 503;
     const endpoint = await register(hooks.url(), ['task.succeeded']);
-    await createTask(t.baseUrl, key, { type: 'echo', payload: {} });
+    await createTask(app.t.baseUrl, app.key, { type: 'echo', payload: {} });
     await waitFor('four attempts', async () => (await deliveries(endpoint.id)).length === 4);
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(hooks.received).toHaveLength(4);
@@ -123,7 +138,7 @@ describe('webhook deliveries', () => {
     const url = hooks.url();
     await hooks.close();
     const endpoint = await register(url, ['task.succeeded']);
-    await createTask(t.baseUrl, key, { type: 'echo', payload: {} });
+    await createTask(app.t.baseUrl, app.key, { type: 'echo', payload: {} });
     const [first] = await waitFor('an attempt', async () => {
       const list = await deliveries(endpoint.id);
       return list.length > 0 ? list : undefined;
@@ -138,57 +153,19 @@ describe('webhook deliveries', () => {
  * attempt) cannot use up a delivery's attempts however slowly the machine runs the test.
  */
 describe('webhook deliveries to a dead destination', () => {
-  let t: TestApp;
-  let key: string;
-  const receivers: WebhookReceiver[] = [];
-
-  const receiver = async () => {
-    const made = await new WebhookReceiver().listen();
-    receivers.push(made);
-    return made;
-  };
-  const register = async (url: string, events: string[]) => {
-    const made = await request(t.baseUrl)
-      .post('/api/v1/webhooks')
-      .set(bearer(key))
-      .send({ url, events })
-      .expect(201);
-    return made.body as { id: string; secret: string };
-  };
-  const deliveries = async (id: string) =>
-    (await request(t.baseUrl).get(`/api/v1/webhooks/${id}/deliveries`).set(bearer(key)).expect(200))
-      .body as Delivery[];
-
-  beforeAll(async () => {
-    t = await startTestApp({
-      env: {
-        WEBHOOKS_ALLOW_PRIVATE: 'true',
-        WEBHOOKS_TIMEOUT_MS: '2000',
-        WEBHOOKS_MAX_ATTEMPTS: '100',
-        JOBS_BACKOFF_BASE_MS: '100',
-        JOBS_BACKOFF_MAX_MS: '200',
-        WEBHOOKS_BREAKER_FAILURES: '2',
-        WEBHOOKS_BREAKER_HALF_OPEN_MS: '1500',
-      },
-    });
-    key = await createUserKey(t.baseUrl, 'deliveries');
-  });
-  afterAll(async () => {
-    await Promise.all(receivers.map((r) => r.close()));
-    await t.close();
-  });
+  const app = useDeliveryApp(100);
+  const { receiver, register, deliveries } = app;
 
   it('opens the breaker of a dead destination while a healthy one keeps its pace, then resumes', async () => {
     const dead = await receiver();
     const port = dead.port;
     await dead.close();
-    const healthy = await new WebhookReceiver().listen('127.0.0.2');
-    receivers.push(healthy);
+    const healthy = await receiver('127.0.0.2');
     const deadDestination = `127.0.0.1:${port}`;
     const deadEndpoint = await register(`http://${deadDestination}/hook`, ['task.succeeded']);
     await register(healthy.url('127.0.0.2'), ['task.succeeded']);
     const breakerState = async () => {
-      const text = (await request(t.baseUrl).get('/metrics').set(ADMIN).expect(200)).text;
+      const text = (await request(app.t.baseUrl).get('/metrics').set(ADMIN).expect(200)).text;
       const line = text
         .split('\n')
         .find((l) =>
@@ -200,22 +177,22 @@ describe('webhook deliveries to a dead destination', () => {
     };
     const tasks: string[] = [];
     for (let i = 0; i < 4; i++) {
-      const task = await createTask(t.baseUrl, key, { type: 'echo', payload: { i } });
+      const task = await createTask(app.t.baseUrl, app.key, { type: 'echo', payload: { i } });
       tasks.push(task.id);
-      await waitForTask(t.baseUrl, key, task.id);
+      await waitForTask(app.t.baseUrl, app.key, task.id);
       // The healthy destination's delivery comes promptly, whatever the dead one does.
       await waitFor(`healthy delivery ${i + 1}`, () => healthy.received.length >= i + 1, 15_000);
     }
     await waitFor('the dead destination open', async () => (await breakerState()) === 2, 20_000);
     const destinations = (
-      await request(t.baseUrl).get('/api/v1/admin/webhooks/destinations').set(ADMIN).expect(200)
+      await request(app.t.baseUrl).get('/api/v1/admin/webhooks/destinations').set(ADMIN).expect(200)
     ).body as { destination: string; state: string; halfOpenAt: string | null }[];
     expect(destinations.find((d) => d.destination === deadDestination)).toMatchObject({
       state: 'open',
       halfOpenAt: expect.any(String),
     });
     // Postponed, not failed: the dead endpoint's jobs are all still queued or running.
-    const jobs = await t.database.query<{ status: string; attempts: number }>(
+    const jobs = await app.t.database.query<{ status: string; attempts: number }>(
       `SELECT status, attempts FROM jobs WHERE type = 'taskyard.webhooks.deliver'
          AND payload->>'endpointId' = $1`,
       [deadEndpoint.id],
@@ -224,9 +201,7 @@ describe('webhook deliveries to a dead destination', () => {
     expect(jobs.every((j) => j.status !== 'failed')).toBe(true);
     expect((await deliveries(deadEndpoint.id)).length).toBeLessThan(4);
 
-    const revived = new WebhookReceiver();
-    receivers.push(revived);
-    await revived.listen('127.0.0.1', port);
+    const revived = await receiver('127.0.0.1', port);
     await waitFor(
       'the four events after the breaker closes',
       () => revived.received.length >= 4,
