@@ -1,10 +1,11 @@
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
-import { startTestApp, type TestApp } from '../support/app.js';
+import type { TestApp } from '../support/app.js';
 import { ADMIN, bearer, createUserKey, TEST_ADMIN_KEY } from '../support/auth.js';
 import {
   describeInBrowser,
-  launchBrowser,
+  startBrowserTestbed,
+  stopBrowserTestbed,
   openPage,
   screenshot,
   signIn,
@@ -24,18 +25,12 @@ describeInBrowser('dashboard: operations views (admin key)', () => {
   let acme: string;
 
   beforeAll(async () => {
-    [app, browser] = await Promise.all([
-      startTestApp({ env: { JOBS_POLL_INTERVAL_MS: '100' } }),
-      launchBrowser(),
-    ]);
+    ({ app, browser } = await startBrowserTestbed({ env: { JOBS_POLL_INTERVAL_MS: '100' } }));
     acme = await createUserKey(app.baseUrl, 'acme');
     page = await openPage(browser);
     await signIn(page, app.baseUrl, TEST_ADMIN_KEY);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  afterAll(() => stopBrowserTestbed(app, browser));
 
   const http = () => request(app.baseUrl);
   const open = async (view: string): Promise<void> => {

@@ -1,9 +1,10 @@
 import type { Browser, Page } from 'playwright-core';
-import { startTestApp, type TestApp } from '../support/app.js';
+import type { TestApp } from '../support/app.js';
 import { TEST_ADMIN_KEY } from '../support/auth.js';
 import {
   describeInBrowser,
-  launchBrowser,
+  startBrowserTestbed,
+  stopBrowserTestbed,
   openPage,
   screenshot,
   signIn,
@@ -14,12 +15,9 @@ describeInBrowser('dashboard: signing in, the keyboard, small screens', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    [app, browser] = await Promise.all([startTestApp(), launchBrowser()]);
+    ({ app, browser } = await startBrowserTestbed());
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  afterAll(() => stopBrowserTestbed(app, browser));
 
   it('refuses an unknown key with a message, and keeps no key', async () => {
     const page = await openPage(browser);

@@ -1,10 +1,11 @@
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
-import { startTestApp, type TestApp } from '../support/app.js';
+import type { TestApp } from '../support/app.js';
 import { ADMIN, createUserKey } from '../support/auth.js';
 import {
   describeInBrowser,
-  launchBrowser,
+  startBrowserTestbed,
+  stopBrowserTestbed,
   openPage,
   screenshot,
   signIn,
@@ -27,16 +28,10 @@ describeInBrowser('dashboard: submitting a task and its page', () => {
   let key: string;
 
   beforeAll(async () => {
-    [app, browser] = await Promise.all([
-      startTestApp({ env: { JOBS_POLL_INTERVAL_MS: '100' } }),
-      launchBrowser(),
-    ]);
+    ({ app, browser } = await startBrowserTestbed({ env: { JOBS_POLL_INTERVAL_MS: '100' } }));
     key = await createUserKey(app.baseUrl, 'acme');
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  afterAll(() => stopBrowserTestbed(app, browser));
 
   const queueAction = (action: 'pause' | 'resume') =>
     request(app.baseUrl)

@@ -1,10 +1,11 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import request from 'supertest';
-import { startTestApp, type TestApp } from '../support/app.js';
+import type { TestApp } from '../support/app.js';
 import { bearer, createUserKey } from '../support/auth.js';
 import {
   describeInBrowser,
-  launchBrowser,
+  startBrowserTestbed,
+  stopBrowserTestbed,
   openPage,
   screenshot,
   signIn,
@@ -20,12 +21,9 @@ describeInBrowser('dashboard: the tasks list', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    [app, browser] = await Promise.all([startTestApp(), launchBrowser()]);
+    ({ app, browser } = await startBrowserTestbed());
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  afterAll(() => stopBrowserTestbed(app, browser));
 
   async function openList(tenant: string): Promise<{ page: Page; key: string }> {
     const key = await createUserKey(app.baseUrl, tenant);

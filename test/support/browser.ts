@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe } from '@jest/globals';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { startTestApp, type TestApp, type TestAppOptions } from './app.js';
 
 /** Debian's chromium package (.ci/run installs it); CHROMIUM_PATH names another binary. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -62,4 +63,17 @@ export async function signIn(page: Page, baseUrl: string, key: string): Promise<
 export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
+/** A browser test file's app and browser, started side by side. */
+export async function startBrowserTestbed(
+  options: TestAppOptions = {},
+): Promise<{ app: TestApp; browser: Browser }> {
+  const [app, browser] = await Promise.all([startTestApp(options), launchBrowser()]);
+  return { app, browser };
+}
+
+export async function stopBrowserTestbed(app?: TestApp, browser?: Browser): Promise<void> {
+  await browser?.close();
+  await app?.close();
 }
