@@ -174,11 +174,18 @@ $$;
 -- Webhooks: every task event, however it was appended (the create statement, progress, the
 -- functions above), queues one fan-out job (src/webhooks/webhook-jobs.ts) in the event's own
 -- transaction when an endpoint of the task's tenant subscribes to it: the event and its webhooks
--- commit together or not at all. The EXISTS is one probe of webhook_endpoints_tenant_idx.
+-- commit together or not at all. The same for a terminal event of a task with a callback_url
+-- (CALLBACK_EVENT_TYPES in src/webhooks/webhook-events.ts). One read of the task by its key, then
+-- at most one probe of webhook_endpoints_tenant_idx.
 CREATE OR REPLACE FUNCTION task_events_webhooks() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF EXISTS (SELECT 1 FROM tasks t JOIN webhook_endpoints e ON e.tenant = t.tenant
-             WHERE t.id = NEW.task_id AND 'task.' || NEW.kind = ANY (e.events)) THEN
+  IF EXISTS (SELECT 1 FROM tasks t
+             WHERE t.id = NEW.task_id
+               AND ((t.callback_url IS NOT NULL
+                     AND NEW.kind IN ('succeeded', 'failed', 'cancelled'))
+                    OR EXISTS (SELECT 1 FROM webhook_endpoints e
+                               WHERE e.tenant = t.tenant
+                                 AND 'task.' || NEW.kind = ANY (e.events)))) THEN
     INSERT INTO jobs (queue, type, payload, max_attempts)
       VALUES ('webhooks', 'taskyard.webhooks.fanout',
               jsonb_build_object('taskId', NEW.task_id, 'seq', NEW.seq), 5);

@@ -3,6 +3,7 @@ import { FileEntity } from '../files/file.entity.js';
 import { TaskEventEntity } from '../tasks/task-event.entity.js';
 import { TaskEntity } from '../tasks/task.entity.js';
 import { TenantLimitsEntity } from '../tenants/tenant-limits.entity.js';
+import { WebhookCallbackSecretEntity } from '../webhooks/webhook-callback-secret.entity.js';
 import { WebhookDeliveryEntity } from '../webhooks/webhook-delivery.entity.js';
 import { WebhookEndpointEntity } from '../webhooks/webhook-endpoint.entity.js';
 
@@ -20,4 +21,5 @@ export const ENTITIES = [
   TenantLimitsEntity,
   WebhookEndpointEntity,
   WebhookDeliveryEntity,
+  WebhookCallbackSecretEntity,
 ];

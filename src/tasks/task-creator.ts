@@ -259,6 +259,7 @@ function taskRow({ tenant, spec, parent }: NewTask, id: string, job: Job) {
     idempotency_key: null,
     parent_id: parent?.id ?? null,
     parent_line: parent?.line ?? null,
+    callback_url: spec.callbackUrl ?? null,
   };
 }
 

@@ -3,6 +3,7 @@ import { validate } from 'class-validator';
 import { ProblemException } from '../http/problem.js';
 import { findUnstorable } from '../http/storable-json.js';
 import { type FieldError, flattenValidationErrors, validationProblem } from '../http/validation.js';
+import { callbackUrlProblem } from '../webhooks/hook-url.js';
 import type { RegisteredProcessor } from './processor-registry.js';
 import type { TaskTypeCatalog } from './remote-task-types.js';
 
@@ -13,6 +14,7 @@ export interface TaskSpec {
   options?: unknown;
   fileId?: unknown;
   concurrencyKey?: unknown;
+  callbackUrl?: unknown;
 }
 
 const SPEC_FIELDS: ReadonlySet<string> = new Set([
@@ -21,6 +23,7 @@ const SPEC_FIELDS: ReadonlySet<string> = new Set([
   'options',
   'fileId',
   'concurrencyKey',
+  'callbackUrl',
 ]);
 
 /** A concurrency key as a client gives it: printable, no spaces, as an Idempotency-Key. */
@@ -40,6 +43,8 @@ export interface CheckedTaskSpec {
   fileId?: string;
   /** Never two running tasks of the tenant with this key at once. */
   concurrencyKey?: string;
+  /** Where the task's terminal events are POSTed. */
+  callbackUrl?: string;
 }
 
 /**
@@ -74,6 +79,7 @@ export async function checkTaskSpec(
     errors.push(field('payload', `${meta.type} takes a file, not a payload`));
   }
   const concurrencyKey = checkConcurrencyKey(spec.concurrencyKey, errors);
+  const callbackUrl = checkCallbackUrl(spec.callbackUrl, errors);
   const options = processor.checkRemoteOptions
     ? checkRemoteOptions(processor.checkRemoteOptions, spec.options, errors)
     : await checkDto(meta.options, spec.options, 'options', errors);
@@ -92,6 +98,7 @@ export async function checkTaskSpec(
     payload,
     fileId,
     ...(concurrencyKey !== undefined && { concurrencyKey }),
+    ...(callbackUrl !== undefined && { callbackUrl }),
   };
 }
 
@@ -122,6 +129,14 @@ function checkConcurrencyKey(raw: unknown, errors: FieldError[]): string | undef
   errors.push(
     field('concurrencyKey', 'concurrencyKey must be 1 to 200 printable ASCII characters'),
   );
+  return undefined;
+}
+
+function checkCallbackUrl(raw: unknown, errors: FieldError[]): string | undefined {
+  if (raw === undefined) return undefined;
+  const problem = callbackUrlProblem(raw);
+  if (problem === undefined) return raw as string;
+  errors.push(field('callbackUrl', problem));
   return undefined;
 }
 

@@ -190,6 +190,14 @@ export class TaskViewDto implements TaskView {
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'Batch children.' })
   parentId: string | null;
 
+  @ApiProperty({
+    type: String,
+    format: 'uri',
+    nullable: true,
+    description: 'Where its terminal events are POSTed; null when nowhere.',
+  })
+  callbackUrl: string | null;
+
   @ApiPropertyOptional({ type: ChildrenTallyDto, description: 'Tasks that have children.' })
   children?: ChildrenTallyDto;
 

@@ -92,6 +92,10 @@ export class TaskEntity {
   @Column('integer', { name: 'parent_line', nullable: true })
   parentLine: number | null;
 
+  /** Where the task's terminal events are POSTed (docs/webhooks.md); null when nowhere. */
+  @Column('text', { name: 'callback_url', nullable: true })
+  callbackUrl: string | null;
+
   @Column('integer', { name: 'children_total', default: 0 })
   childrenTotal: number;
 

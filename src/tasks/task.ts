@@ -64,6 +64,8 @@ export interface TaskView {
   /** For a queued task waiting for a retry: when it may run again. */
   runAt: Date | null;
   parentId: string | null;
+  /** Where its terminal events are POSTed; null when nowhere. */
+  callbackUrl: string | null;
   children?: { total: number; succeeded: number; failed: number; cancelled: number };
   /** The seq of its latest event: GET .../events?after=<seq> continues from here. */
   lastSeq: number;
@@ -102,6 +104,7 @@ export function toTaskView(row: TaskEntity, showTenant = false): TaskView {
     maxAttempts: row.maxAttempts,
     runAt: row.status === 'queued' ? row.runAt : null,
     parentId: row.parentId,
+    callbackUrl: row.callbackUrl,
     ...(row.childrenTotal > 0
       ? {
           children: {

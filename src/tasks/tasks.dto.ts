@@ -18,6 +18,7 @@ import {
 } from 'class-validator';
 import { ApiAnyValue } from '../http/openapi.js';
 import { validationProblem } from '../http/validation.js';
+import { CALLBACK_URL_MAX_LENGTH } from '../webhooks/hook-url.js';
 import { TASK_STATUSES, type TaskStatus } from './task.js';
 import { CONCURRENCY_KEY_PATTERN, type TaskSpec, unknownSpecFields } from './task-spec.js';
 
@@ -27,6 +28,16 @@ const CONCURRENCY_KEY_DOC = {
     'Never two running tasks of your tenant with this key at once: a task whose key a running ' +
     'task holds waits (its `waiting` says `concurrency_key` and names that task).',
   example: 'customer-42',
+};
+
+const CALLBACK_URL_DOC = {
+  format: 'uri',
+  maxLength: CALLBACK_URL_MAX_LENGTH,
+  description:
+    "An absolute http(s) URL, without user info, that the task's terminal events " +
+    '(task.succeeded, task.failed, task.cancelled) are POSTed to, signed with the secret of ' +
+    'GET /webhooks/default/secret.',
+  example: 'https://example.com/hooks/task-done',
 };
 
 /** The JSON body of POST /tasks (documentation: the body is checked against the type's processor). */
@@ -60,6 +71,9 @@ export class CreateTaskDto {
 
   @ApiPropertyOptional(CONCURRENCY_KEY_DOC)
   concurrencyKey?: string;
+
+  @ApiPropertyOptional(CALLBACK_URL_DOC)
+  callbackUrl?: string;
 }
 
 /** The multipart/form-data body of POST /tasks: the file travels with the task. */
@@ -85,6 +99,9 @@ export class CreateTaskFormDto {
 
   @ApiPropertyOptional(CONCURRENCY_KEY_DOC)
   concurrencyKey?: string;
+
+  @ApiPropertyOptional(CALLBACK_URL_DOC)
+  callbackUrl?: string;
 }
 
 /** A JSON body of POST /tasks as a spec: an object without unknown fields. */
@@ -101,11 +118,11 @@ export function specFromJson(body: unknown): TaskSpec {
   return body;
 }
 
-const FORM_FIELDS = new Set(['type', 'options', 'concurrencyKey']);
+const FORM_FIELDS = new Set(['type', 'options', 'concurrencyKey', 'callbackUrl']);
 
 /**
- * The text fields of a multipart POST /tasks as a spec: `type`, `options` as JSON text, and
- * `concurrencyKey`.
+ * The text fields of a multipart POST /tasks as a spec: `type`, `options` as JSON text,
+ * `concurrencyKey` and `callbackUrl`.
  */
 export function specFromForm(fields: Record<string, string>): TaskSpec {
   const unknown = Object.keys(fields).filter((key) => !FORM_FIELDS.has(key));
@@ -122,7 +139,8 @@ export function specFromForm(fields: Record<string, string>): TaskSpec {
       throw validationProblem([{ field: 'options', messages: ['options must be JSON text'] }]);
     }
   }
-  return { type: fields.type, options, concurrencyKey: fields.concurrencyKey };
+  const { type, concurrencyKey, callbackUrl } = fields;
+  return { type, options, concurrencyKey, callbackUrl };
 }
 
 export class ListTasksQuery {

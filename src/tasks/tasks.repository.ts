@@ -26,6 +26,7 @@ export interface NewTaskRow {
   idempotency_key: string | null;
   parent_id: string | null;
   parent_line: number | null;
+  callback_url: string | null;
 }
 
 export interface TaskFilter {
@@ -50,9 +51,9 @@ function insertTasks(columns: string): (values: unknown[]) => QueryConfig {
     `
 WITH inserted AS (
   INSERT INTO tasks (id, tenant, type, input_file_id, payload, options, max_attempts, job_id,
-                     idempotency_key, parent_id, parent_line)
+                     idempotency_key, parent_id, parent_line, callback_url)
   SELECT id, tenant, type, input_file_id, payload, COALESCE(options, '{}'), max_attempts, job_id,
-         idempotency_key, parent_id, parent_line
+         idempotency_key, parent_id, parent_line, callback_url
   FROM json_populate_recordset(NULL::tasks, $1::json)
   ON CONFLICT DO NOTHING
   RETURNING *

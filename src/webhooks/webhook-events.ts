@@ -10,3 +10,7 @@ export const CALLBACK_EVENT_TYPES: readonly WebhookEventType[] = [
   'task.failed',
   'task.cancelled',
 ];
+
+export function isCallbackEvent(type: string): boolean {
+  return (CALLBACK_EVENT_TYPES as readonly string[]).includes(type);
+}

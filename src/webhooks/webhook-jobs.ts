@@ -4,12 +4,14 @@ import { PermanentJobError } from '../jobs/errors.js';
 import { JobHandler, type JobContext } from '../jobs/job-handler.decorator.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { toEventView, toTaskView } from '../tasks/task.js';
+import type { TaskEntity } from '../tasks/task.entity.js';
 import { TasksRepository } from '../tasks/tasks.repository.js';
 import { DestinationBreakers } from './destination-breakers.js';
 import { RefusedDestinationError } from './destination-guard.js';
-import { signature } from './webhook-signature.js';
+import { isCallbackEvent } from './webhook-events.js';
+import { generateSecret, signature } from './webhook-signature.js';
 import { sendWebhook } from './webhook-sender.js';
-import { WebhooksRepository } from './webhooks.repository.js';
+import { type NewAttempt, WebhooksRepository } from './webhooks.repository.js';
 
 /** Queued by task_event_insert() (migrations/repeatable/functions.sql) under these names. */
 export const WEBHOOKS_QUEUE = 'webhooks';
@@ -21,8 +23,16 @@ interface EventRef {
   seq: number;
 }
 
+/** A delivery to an endpoint, or (no endpointId) to the task's own callbackUrl. */
 interface DeliveryRef extends EventRef {
-  endpointId: string;
+  endpointId?: string;
+}
+
+/** Where one delivery goes, signed with what, and whose attempt it records. */
+interface Destination {
+  url: string;
+  secret: string;
+  target: Pick<NewAttempt, 'endpointId' | 'taskId'>;
 }
 
 /** The `webhook-id` of an event: the same on every attempt and for every endpoint. */
@@ -32,8 +42,9 @@ export function messageId({ taskId, seq }: EventRef): string {
 
 /**
  * Webhook delivery as queue jobs. An event with subscribers queues one fan-out job in the event's
- * own transaction; the fan-out queues one delivery job per subscribed endpoint (an idempotency key
- * per endpoint and event, so a fan-out run twice queues each delivery once); each delivery job
+ * own transaction; the fan-out queues one delivery job per subscribed endpoint, and one for the
+ * task's callbackUrl on a terminal event (an idempotency key per destination and event, so a
+ * fan-out run twice queues each delivery once); each delivery job
  * POSTs once per attempt and the queue retries it with its backoff (exponential, full jitter).
  * At least once: a receiver de-duplicates by `webhook-id`.
  */
@@ -52,26 +63,30 @@ export class WebhookJobs {
     const ref = payload as EventRef;
     const found = await this.eventOf(ref);
     if (!found) return { deliveries: 0 };
-    const endpoints = await this.webhooks.subscribed(found.task.tenant, `task.${found.event.kind}`);
-    await this.jobs.enqueueMany(
-      endpoints.map((endpointId) => ({
-        type: DELIVER_JOB_TYPE,
-        queue: WEBHOOKS_QUEUE,
-        payload: { ...ref, endpointId } satisfies DeliveryRef,
-        maxAttempts: this.config.webhooks.maxAttempts,
-        idempotencyKey: `webhook:${endpointId}:${ref.taskId}:${ref.seq}`,
-      })),
-    );
-    return { deliveries: endpoints.length };
+    const type = `task.${found.event.kind}`;
+    const endpoints = await this.webhooks.subscribed(found.task.tenant, type);
+    const delivery = (endpointId: string | undefined, key: string) => ({
+      type: DELIVER_JOB_TYPE,
+      queue: WEBHOOKS_QUEUE,
+      payload: (endpointId === undefined ? ref : { ...ref, endpointId }) satisfies DeliveryRef,
+      maxAttempts: this.config.webhooks.maxAttempts,
+      idempotencyKey: `${key}:${ref.taskId}:${ref.seq}`,
+    });
+    const deliveries = endpoints.map((id) => delivery(id, `webhook:${id}`));
+    if (found.task.callbackUrl !== null && isCallbackEvent(type)) {
+      deliveries.push(delivery(undefined, 'webhook-callback'));
+    }
+    await this.jobs.enqueueMany(deliveries);
+    return { deliveries: deliveries.length };
   }
 
   @JobHandler(DELIVER_JOB_TYPE)
   async deliver(payload: unknown, context: JobContext): Promise<{ statusCode: number | null }> {
     const ref = payload as DeliveryRef;
-    const endpoint = await this.webhooks.withSecret(ref.endpointId);
     const found = await this.eventOf(ref);
+    const destination = found && (await this.destinationOf(ref, found.task));
     // Removed since: nothing to deliver, or nobody to deliver to.
-    if (!endpoint || !found) return { statusCode: null };
+    if (!found || !destination) return { statusCode: null };
     const type = `task.${found.event.kind}`;
     const id = messageId(ref);
     const timestamp = Math.floor(Date.now() / 1000);
@@ -83,23 +98,23 @@ export class WebhookJobs {
     const headers = {
       'webhook-id': id,
       'webhook-timestamp': String(timestamp),
-      'webhook-signature': signature(endpoint.secret, id, timestamp, body),
+      'webhook-signature': signature(destination.secret, id, timestamp, body),
     };
     const { timeoutMs, allowPrivate } = this.config.webhooks;
     const attempt = {
-      endpointId: endpoint.id,
+      ...destination.target,
       messageId: id,
       eventType: type,
       attempt: context.attempt,
     };
     try {
-      const url = new URL(endpoint.url);
+      const url = new URL(destination.url);
       // Throws PostponeJobError while the destination's breaker is open: no attempt is made.
       return await this.breakers.run(url.host, async () => {
         const sent = await sendWebhook(url, headers, body, { timeoutMs, allowPrivate });
         const outcome = sent.error === null ? 'delivered' : 'failed';
         await this.webhooks.recordAttempt({ ...attempt, outcome, ...sent });
-        if (sent.error !== null) throw new Error(`${endpoint.url}: ${sent.error}`);
+        if (sent.error !== null) throw new Error(`${destination.url}: ${sent.error}`);
         return { statusCode: sent.statusCode };
       });
     } catch (error) {
@@ -109,6 +124,21 @@ export class WebhookJobs {
       // Retrying cannot help until the endpoint or the setting changes.
       throw new PermanentJobError(error.message);
     }
+  }
+
+  private async destinationOf(
+    ref: DeliveryRef,
+    task: TaskEntity,
+  ): Promise<Destination | undefined> {
+    if (ref.endpointId === undefined) {
+      if (task.callbackUrl === null) return undefined;
+      const secret = await this.webhooks.callbackSecret(task.tenant, generateSecret);
+      return { url: task.callbackUrl, secret, target: { endpointId: null, taskId: task.id } };
+    }
+    const endpoint = await this.webhooks.withSecret(ref.endpointId);
+    if (!endpoint) return undefined;
+    const { url, secret } = endpoint;
+    return { url, secret, target: { endpointId: endpoint.id, taskId: null } };
   }
 
   private async eventOf(ref: EventRef) {

@@ -12,6 +12,7 @@ import { CurrentCaller } from '../auth/auth.decorators.js';
 import { ApiKeyAuth, CachedOkResponse, ProblemResponses } from '../http/openapi.js';
 import { IdParam } from '../http/params.js';
 import {
+  CallbackSecretDto,
   CreatedWebhookDto,
   CreateWebhookDto,
   UpdateWebhookDto,
@@ -48,6 +49,17 @@ export class WebhooksController {
   @CachedOkResponse({ type: WebhookDto, isArray: true })
   list(@CurrentCaller() caller: Caller): Promise<WebhookEndpointView[]> {
     return this.webhooks.list(caller);
+  }
+
+  /** Before `:id`, whose id pipe would refuse `default`. */
+  @Get('default/secret')
+  @ApiOperation({
+    operationId: 'getCallbackSecret',
+    summary: "The secret that signs the tenant's task callbacks (made on first use)",
+  })
+  @CachedOkResponse({ type: CallbackSecretDto })
+  callbackSecret(@CurrentCaller() caller: Caller): Promise<{ secret: string }> {
+    return this.webhooks.callbackSecret(caller);
   }
 
   @Get(':id')

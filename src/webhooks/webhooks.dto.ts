@@ -12,16 +12,15 @@ import {
   MaxLength,
 } from 'class-validator';
 import { ApiTimestamp } from '../http/openapi.js';
+import { HOOK_URL_RULES } from './hook-url.js';
 import { DELIVERY_OUTCOMES } from './webhook-delivery.entity.js';
 import { WEBHOOK_EVENT_TYPES } from './webhook-events.js';
 import { SECRET_PATTERN } from './webhook-signature.js';
 
-/** http(s) with a host; no TLD needed (internal names, and addresses in tests). */
-const URL_RULES = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
 const URL_MESSAGE = 'url must be an http or https URL';
 
 const IsHookUrl = (): PropertyDecorator =>
-  applyDecorators(IsUrl(URL_RULES, { message: URL_MESSAGE }), MaxLength(2000));
+  applyDecorators(IsUrl(HOOK_URL_RULES, { message: URL_MESSAGE }), MaxLength(2000));
 
 /** One or more known event types, each once. */
 const IsEventList = (): PropertyDecorator =>
@@ -140,4 +139,13 @@ export class WebhookDeliveryDto {
 
   @ApiTimestamp()
   at: string;
+}
+
+@ApiSchema({ name: 'CallbackSecret' })
+export class CallbackSecretDto {
+  @ApiProperty({
+    example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+    description: "Signs every callback of the tenant's tasks; the same on every read.",
+  })
+  secret: string;
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DestinationBreakers } from './destination-breakers.js';
 import { WebhookDestinationsController } from './destinations.controller.js';
+import { TaskCallbacksController } from './task-callbacks.controller.js';
 import { WebhookJobs } from './webhook-jobs.js';
 import { WebhooksController } from './webhooks.controller.js';
 import { WebhooksRepository } from './webhooks.repository.js';
@@ -17,6 +18,6 @@ export class WebhooksModule {}
 @Module({
   imports: [WebhooksModule],
   providers: [WebhooksService],
-  controllers: [WebhooksController, WebhookDestinationsController],
+  controllers: [WebhooksController, WebhookDestinationsController, TaskCallbacksController],
 })
 export class WebhooksApiModule {}

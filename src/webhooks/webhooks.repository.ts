@@ -1,21 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import type { Repository } from 'typeorm';
 import { Database } from '../database/database.js';
+import { WebhookCallbackSecretEntity } from './webhook-callback-secret.entity.js';
 import { WebhookDeliveryEntity } from './webhook-delivery.entity.js';
 import { WebhookEndpointEntity } from './webhook-endpoint.entity.js';
 
 /** What may change of an endpoint (PATCH). */
 export type EndpointChanges = Partial<Pick<WebhookEndpointEntity, 'url' | 'events'>>;
 
-/** The queries of webhook_endpoints and webhook_deliveries. */
+/** An attempt to record: to an endpoint, or to a task's callbackUrl. */
+export type NewAttempt = Omit<WebhookDeliveryEntity, 'id' | 'at' | 'endpoint' | 'task'>;
+
+/** The queries of webhook_endpoints, webhook_deliveries and webhook_callback_secrets. */
 @Injectable()
 export class WebhooksRepository {
   private readonly endpoints: Repository<WebhookEndpointEntity>;
   private readonly deliveries: Repository<WebhookDeliveryEntity>;
+  private readonly callbackSecrets: Repository<WebhookCallbackSecretEntity>;
 
   constructor(database: Database) {
     this.endpoints = database.repository(WebhookEndpointEntity);
     this.deliveries = database.repository(WebhookDeliveryEntity);
+    this.callbackSecrets = database.repository(WebhookCallbackSecretEntity);
   }
 
   create(
@@ -66,14 +72,33 @@ export class WebhooksRepository {
     );
   }
 
-  async recordAttempt(
-    attempt: Omit<WebhookDeliveryEntity, 'id' | 'at' | 'endpoint'>,
-  ): Promise<void> {
+  async recordAttempt(attempt: NewAttempt): Promise<void> {
     await this.deliveries.insert(attempt);
   }
 
   /** The endpoint's latest attempts first. */
   deliveriesOf(endpointId: string, limit: number): Promise<WebhookDeliveryEntity[]> {
     return this.deliveries.find({ where: { endpointId }, order: { id: 'DESC' }, take: limit });
+  }
+
+  /** The attempts to a task's callbackUrl, latest first. */
+  callbackAttemptsOf(taskId: string, limit: number): Promise<WebhookDeliveryEntity[]> {
+    return this.deliveries.find({ where: { taskId }, order: { id: 'DESC' }, take: limit });
+  }
+
+  /**
+   * The tenant's callback secret, stored first if it has none: of two first uses at once, the
+   * second's insert waits for the first's and does nothing, and both read the first's secret.
+   */
+  async callbackSecret(tenant: string, fresh: () => string): Promise<string> {
+    const found = await this.callbackSecrets.findOneBy({ tenant });
+    if (found) return found.secret;
+    await this.callbackSecrets
+      .createQueryBuilder()
+      .insert()
+      .values({ tenant, secret: fresh() })
+      .orIgnore()
+      .execute();
+    return (await this.callbackSecrets.findOneByOrFail({ tenant })).secret;
   }
 }

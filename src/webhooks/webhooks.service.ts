@@ -4,6 +4,7 @@ import { ProblemException } from '../http/problem.js';
 import type { WebhookDeliveryEntity } from './webhook-delivery.entity.js';
 import type { WebhookEndpointEntity } from './webhook-endpoint.entity.js';
 import { generateSecret } from './webhook-signature.js';
+import { TasksRepository } from '../tasks/tasks.repository.js';
 import { type EndpointChanges, WebhooksRepository } from './webhooks.repository.js';
 
 /** An endpoint as the API shows it: never its secret, except once, at creation. */
@@ -39,7 +40,10 @@ const DELIVERIES_SHOWN = 100;
 /** Endpoints per tenant; the tenant rule of src/auth/api-key.ts (admins see every tenant's). */
 @Injectable()
 export class WebhooksService {
-  constructor(private readonly repository: WebhooksRepository) {}
+  constructor(
+    private readonly repository: WebhooksRepository,
+    private readonly tasks: TasksRepository,
+  ) {}
 
   async create(
     caller: Caller,
@@ -76,6 +80,22 @@ export class WebhooksService {
   async deliveries(caller: Caller, id: string): Promise<WebhookDeliveryView[]> {
     const endpoint = await this.findOrFail(caller, id);
     return (await this.repository.deliveriesOf(endpoint.id, DELIVERIES_SHOWN)).map(toDeliveryView);
+  }
+
+  /** The secret that signs the callbacks of the caller's tenant, made on first use. */
+  async callbackSecret(caller: Caller): Promise<{ secret: string }> {
+    return { secret: await this.repository.callbackSecret(caller.tenant, generateSecret) };
+  }
+
+  /** The attempts to a task's callbackUrl; another tenant's task is 404, as an unknown one. */
+  async callbackAttempts(caller: Caller, taskId: string): Promise<WebhookDeliveryView[]> {
+    const task = await this.tasks.find(taskId, tenantScope(caller));
+    if (!task) {
+      throw new ProblemException({ status: 404, detail: `There is no task with id ${taskId}.` });
+    }
+    return (await this.repository.callbackAttemptsOf(task.id, DELIVERIES_SHOWN)).map(
+      toDeliveryView,
+    );
   }
 
   /** Another tenant's endpoint is 404, as an unknown one. */

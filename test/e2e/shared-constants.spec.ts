@@ -4,6 +4,7 @@ import { problemType } from '../../src/http/problem.js';
 import { ERROR_KINDS } from '../../src/jobs/errors.js';
 import { TASK_EVENTS_CHANNEL } from '../../src/tasks/task-events.listener.js';
 import { TASK_JOB_PREFIX, TASK_PROBLEMS } from '../../src/tasks/task.js';
+import { CALLBACK_EVENT_TYPES } from '../../src/webhooks/webhook-events.js';
 import { FANOUT_JOB_TYPE, WEBHOOKS_QUEUE } from '../../src/webhooks/webhook-jobs.js';
 import { JOBS_CHANNEL } from '../../src/jobs/db.js';
 import { WORKER_KINDS } from '../../src/worker/worker-process.js';
@@ -54,6 +55,14 @@ describe('constants shared by SQL and TypeScript', () => {
     );
     expect(definition).toContain(`VALUES ('${WEBHOOKS_QUEUE}', '${FANOUT_JOB_TYPE}',`);
     expect(definition).toContain(`pg_notify('${JOBS_CHANNEL}', 'queue:${WEBHOOKS_QUEUE}')`);
+  });
+
+  it("the fan-out is queued for a task's callback on exactly the callback events", async () => {
+    const { definition } = await one<{ definition: string }>(
+      `SELECT pg_get_functiondef('task_events_webhooks'::regproc) AS definition`,
+    );
+    const kinds = CALLBACK_EVENT_TYPES.map((type) => `'${type.replace(/^task\./, '')}'`);
+    expect(definition).toContain(`NEW.kind IN (${kinds.join(', ')})`);
   });
 
   /** The text values a CHECK constraint allows. */
