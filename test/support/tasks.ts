@@ -22,6 +22,7 @@ export interface TaskBody {
   attempts: number;
   maxAttempts: number;
   parentId: string | null;
+  callbackUrl: string | null;
   children?: { total: number; succeeded: number; failed: number; cancelled: number };
   lastSeq: number;
   createdAt: string;
@@ -51,7 +52,13 @@ export interface Upload {
 export async function createTask(
   baseUrl: string,
   key: string,
-  spec: { type: string; payload?: unknown; options?: unknown; fileId?: string },
+  spec: {
+    type: string;
+    payload?: unknown;
+    options?: unknown;
+    fileId?: string;
+    callbackUrl?: string;
+  },
 ): Promise<TaskBody> {
   const response = await request(baseUrl).post(TASKS_PATH).set(bearer(key)).send(spec).expect(202);
   return response.body as TaskBody;

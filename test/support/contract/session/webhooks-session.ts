@@ -1,6 +1,9 @@
 import { check, expectStatus, type Session } from './api.js';
 
-/** A webhook endpoint registered, read, listed, changed, its deliveries read, and removed. */
+/**
+ * A webhook endpoint registered, read, listed, changed, its deliveries read, and removed; a task
+ * with its own callbackUrl, its callback attempts and the tenant's callback secret.
+ */
 export async function webhooksSession({ user, admin }: Session): Promise<void> {
   const destinations = await admin.call('get', '/api/v1/admin/webhooks/destinations', {});
   check(Array.isArray(expectStatus(destinations, 200).body), 'the breakers per destination');
@@ -26,4 +29,23 @@ export async function webhooksSession({ user, admin }: Session): Promise<void> {
   check(Array.isArray(expectStatus(deliveries, 200).body), 'the delivery attempts');
   expectStatus(await user.call('delete', '/api/v1/webhooks/{id}', { path }), 204);
   expectStatus(await user.call('get', '/api/v1/webhooks/{id}', { path }), 404);
+
+  const secret = expectStatus(await user.call('get', '/api/v1/webhooks/default/secret', {}), 200);
+  check(secret.body.secret.startsWith('whsec_'), 'the callback signing secret');
+  const again = expectStatus(await user.call('get', '/api/v1/webhooks/default/secret', {}), 200);
+  check(again.body.secret === secret.body.secret, 'the same callback secret on every read');
+  const callbackUrl = 'https://example.com/hooks/task-done';
+  const created = await user.call('post', '/api/v1/tasks', {
+    json: { type: 'echo', payload: {}, callbackUrl },
+  });
+  const task = expectStatus(created, 202).body;
+  check(task.callbackUrl === callbackUrl, 'the callbackUrl shown');
+  const refused = await user.call('post', '/api/v1/tasks', {
+    json: { type: 'echo', payload: {}, callbackUrl: 'ftp://example.com/hook' },
+  });
+  expectStatus(refused, 422);
+  const attempts = await user.call('get', '/api/v1/tasks/{id}/callbacks', {
+    path: { id: task.id },
+  });
+  check(Array.isArray(expectStatus(attempts, 200).body), 'the callback attempts');
 }
