@@ -123,6 +123,7 @@ export class Taskyard {
     const fields: [string, string][] = [['type', input.type]];
     if (input.options !== undefined) fields.push(['options', JSON.stringify(input.options)]);
     if (input.concurrencyKey !== undefined) fields.push(['concurrencyKey', input.concurrencyKey]);
+    if (input.callbackUrl !== undefined) fields.push(['callbackUrl', input.callbackUrl]);
     return this.upload('/tasks', file, input, fields, options, idempotency(options));
   }
 
@@ -438,6 +439,20 @@ export class Taskyard {
   /** The endpoint's last 100 delivery attempts, latest first (the route has no further pages). */
   webhookDeliveries(id: string, options: CallOptions = {}): Promise<WebhookDelivery[]> {
     return this.http.json({ method: 'GET', path: `/webhooks/${segment(id)}/deliveries` }, options);
+  }
+
+  /** The secret that signs the callbacks of the tenant's tasks (`callbackUrl`), made on first use. */
+  async callbackSecret(options: CallOptions = {}): Promise<string> {
+    const answer = await this.http.json<{ secret: string }>(
+      { method: 'GET', path: '/webhooks/default/secret' },
+      options,
+    );
+    return answer.secret;
+  }
+
+  /** The last 100 attempts to POST the task's events to its callbackUrl, latest first. */
+  taskCallbacks(taskId: string, options: CallOptions = {}): Promise<WebhookDelivery[]> {
+    return this.http.json({ method: 'GET', path: `/tasks/${segment(taskId)}/callbacks` }, options);
   }
 
   /** Admin keys: the circuit breaker of each destination, as the answering process keeps them. */

@@ -50,6 +50,8 @@ export interface Task {
   /** For a queued task waiting for a retry: when it may run again. */
   runAt: string | null;
   parentId: string | null;
+  /** Where its terminal events are POSTed; null when nowhere. */
+  callbackUrl: string | null;
   children?: { total: number; succeeded: number; failed: number; cancelled: number };
   /** The seq of its latest event. */
   lastSeq: number;
@@ -158,6 +160,11 @@ export interface CreateTaskInput {
   fileId?: string;
   /** Never two running tasks of the tenant with this key at once. */
   concurrencyKey?: string;
+  /**
+   * Where the task's terminal events are POSTed, signed with `callbackSecret()`: an absolute
+   * http(s) URL without user info, at most 2048 characters.
+   */
+  callbackUrl?: string;
 }
 
 export interface SubmitFileInput {
@@ -165,6 +172,8 @@ export interface SubmitFileInput {
   options?: object;
   /** Never two running tasks of the tenant with this key at once. */
   concurrencyKey?: string;
+  /** As `CreateTaskInput.callbackUrl`. */
+  callbackUrl?: string;
   fileName?: string;
   mediaType?: string;
 }

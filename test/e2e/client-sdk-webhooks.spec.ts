@@ -2,7 +2,7 @@ import { Taskyard, TaskyardError } from '../../src/client/index.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createUserKey, TEST_ADMIN_KEY } from '../support/auth.js';
 import { waitFor } from '../support/wait.js';
-import { verifySignature, WebhookReceiver } from '../support/webhook-receiver.js';
+import { type Received, verifySignature, WebhookReceiver } from '../support/webhook-receiver.js';
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
@@ -57,6 +57,34 @@ describe('the client SDK: webhook endpoints, deliveries and destinations', () =>
         error: null,
       }),
     ]);
+  });
+
+  it("sends a task's callbackUrl its terminal event, signed with callbackSecret(), and lists it", async () => {
+    const own = await new WebhookReceiver().listen();
+    try {
+      const task = await client.createTask({ type: 'echo', payload: {}, callbackUrl: own.url() });
+      expect(task.callbackUrl).toBe(own.url());
+      await waitFor('the callback', () => own.received.length >= 1);
+      const secret = await client.callbackSecret();
+      expect(secret).not.toBe(await other.callbackSecret());
+      expect(verifySignature(secret, own.received[0] as Received)).toBe(true);
+      const attempts = await waitFor('the attempt recorded', async () => {
+        const list = await client.taskCallbacks(task.id);
+        return list.length > 0 ? list : undefined;
+      });
+      expect(attempts).toEqual([
+        expect.objectContaining({ eventType: 'task.succeeded', outcome: 'delivered' }),
+      ]);
+      expect(await rejection(other.taskCallbacks(task.id))).toMatchObject({ status: 404 });
+      const submitted = await client.submitFile(Buffer.from('a few words'), {
+        type: 'text.analyze',
+        mediaType: 'text/plain',
+        callbackUrl: 'https://example.com/hooks/file',
+      });
+      expect(submitted.callbackUrl).toBe('https://example.com/hooks/file');
+    } finally {
+      await own.close();
+    }
   });
 
   it('keeps a given secret, reads, changes and deletes an endpoint of its tenant only', async () => {

@@ -278,6 +278,15 @@ describe('the taskyard CLI', () => {
     expect(gone.stderr).toMatch(/^taskyard: Not Found: /);
   });
 
+  it('gives run and submit a --callback-url, refused as the API refuses it', async () => {
+    const url = 'https://example.com/hooks/cli';
+    const ran = await json<TaskBody>(['run', 'echo', '--payload', '{}', '--callback-url', url]);
+    expect(ran.callbackUrl).toBe(url);
+    const bad = await taskyard(['run', 'echo', '--payload', '{}', '--callback-url', 'ftp://x/']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/callbackUrl/);
+  });
+
   it('runs tasks with a concurrency key, and tasks get says why the second one waits', async () => {
     const sleep = ['run', 'sleep', '--options', '{"ms":60000}', '--concurrency-key', 'cli-key'];
     const first = await json<TaskBody>(sleep);

@@ -11,14 +11,19 @@ interface CreateFlags extends FollowFlags {
   options?: string;
   idempotencyKey?: string;
   concurrencyKey?: string;
+  callbackUrl?: string;
 }
 
-/** The flags `submit` and `run` share: options, idempotency and concurrency keys, following. */
+/**
+ * The flags `submit` and `run` share: options, idempotency and concurrency keys, callback URL,
+ * following.
+ */
 function withCreateFlags(command: Command): Command {
   return command
     .option('--options <json>', "the type's options as JSON, or @FILE to read them from a file")
     .option('--idempotency-key <key>', 'the same key again answers with the same task')
     .option('--concurrency-key <key>', 'never two running tasks of yours with this key at once')
+    .option('--callback-url <url>', "POST the task's terminal events to this URL, signed")
     .option('--follow', "show the task's progress live until it ends, then its result")
     .addOption(
       new Option('--cancel-on-exit', 'with --follow: Ctrl-C cancels the task').implies({
@@ -42,7 +47,7 @@ export function addSubmitCommands(program: Command, contextOf: ContextOf): void 
     const display = createDisplay(context.displayMode, path.basename(file));
     const upload = client.submitFile(
       file,
-      { type: flags.type, ...(options ? { options } : {}), ...concurrency(flags) },
+      { type: flags.type, ...(options ? { options } : {}), ...specFlags(flags) },
       {
         signal: context.signal,
         idempotencyKey: flags.idempotencyKey,
@@ -73,7 +78,7 @@ export function addSubmitCommands(program: Command, contextOf: ContextOf): void 
         type,
         ...(payload === undefined ? {} : { payload }),
         ...(options ? { options } : {}),
-        ...concurrency(flags),
+        ...specFlags(flags),
       },
       { signal: context.signal, idempotencyKey: flags.idempotencyKey },
     );
@@ -81,8 +86,12 @@ export function addSubmitCommands(program: Command, contextOf: ContextOf): void 
   });
 }
 
-function concurrency(flags: CreateFlags): { concurrencyKey?: string } {
-  return flags.concurrencyKey === undefined ? {} : { concurrencyKey: flags.concurrencyKey };
+function specFlags(flags: CreateFlags): { concurrencyKey?: string; callbackUrl?: string } {
+  const { concurrencyKey, callbackUrl } = flags;
+  return {
+    ...(concurrencyKey === undefined ? {} : { concurrencyKey }),
+    ...(callbackUrl === undefined ? {} : { callbackUrl }),
+  };
 }
 
 /** The file's size, or one line saying why it cannot be sent. */
