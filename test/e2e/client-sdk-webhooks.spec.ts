@@ -2,7 +2,7 @@ import { Taskyard, TaskyardError } from '../../src/client/index.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createUserKey, TEST_ADMIN_KEY } from '../support/auth.js';
 import { waitFor } from '../support/wait.js';
-import { type Received, verifySignature, WebhookReceiver } from '../support/webhook-receiver.js';
+import { verifySignature, WebhookReceiver } from '../support/webhook-receiver.js';
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
@@ -67,7 +67,7 @@ describe('the client SDK: webhook endpoints, deliveries and destinations', () =>
       await waitFor('the callback', () => own.received.length >= 1);
       const secret = await client.callbackSecret();
       expect(secret).not.toBe(await other.callbackSecret());
-      expect(verifySignature(secret, own.received[0] as Received)).toBe(true);
+      expect(verifySignature(secret, own.received[0])).toBe(true);
       const attempts = await waitFor('the attempt recorded', async () => {
         const list = await client.taskCallbacks(task.id);
         return list.length > 0 ? list : undefined;

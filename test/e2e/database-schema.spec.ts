@@ -25,6 +25,7 @@ const TASKYARD_TABLES = [
   'task_events',
   'tasks',
   'tenant_limits',
+  'webhook_callback_secrets',
   'webhook_deliveries',
   'webhook_endpoints',
   'worker_processes',
