@@ -4,9 +4,9 @@ import { Readable } from 'node:stream';
 import { type Caller, tenantScope } from '../auth/api-key.js';
 import { Database } from '../database/database.js';
 import type { Db } from '../database/db.js';
-import { ProblemException } from '../http/problem.js';
+import { ProblemException, uploadTooLarge } from '../http/problem.js';
 import { TenantLimitsService } from '../tenants/tenant-limits.service.js';
-import { BlobStorage, type ByteRange, type StagedBlob } from './blob-storage.js';
+import { BlobStorage, BlobTooLargeError, type ByteRange, type StagedBlob } from './blob-storage.js';
 import type { FileEntity } from './file.entity.js';
 import { FilesRepository } from './files.repository.js';
 
@@ -67,18 +67,26 @@ export class FilesService {
     await this.releaseBlobs([staged.sha256]);
   }
 
-  /** An output of a task; replaces the artifact of the same name. */
+  /**
+   * An output of a task; replaces the artifact of the same name. With `maxBytes` (an artifact sent
+   * by a remote worker) it is held to that size and to the tenant's stored-bytes limit, like an
+   * upload: 413 past either, and nothing stays behind.
+   */
   async storeArtifact(
     task: { id: string; tenant: string },
     name: string,
     content: Readable | Buffer | string,
     mediaType: string,
+    maxBytes?: number,
   ): Promise<FileEntity> {
     const source =
       typeof content === 'string' || Buffer.isBuffer(content) ? Readable.from([content]) : content;
-    const staged = await this.storage.stage(source);
+    const staged = await this.storage.stage(source, { maxBytes }).catch((error: unknown) => {
+      throw error instanceof BlobTooLargeError ? uploadTooLarge(error.maxBytes) : error;
+    });
     let replaced: string | undefined;
     const row = await this.storeWith(staged, async (tx) => {
+      if (maxBytes !== undefined) await this.limits.checkStoredBytes(tx, task.tenant, staged.size);
       const inserted = await this.files.insert(tx, {
         tenant: task.tenant,
         sha256: staged.sha256,

@@ -4,7 +4,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { BlobStorage, BlobTooLargeError } from '../files/blob-storage.js';
 import type { Upload } from '../files/files.service.js';
 import { cleanFileName, resolveMediaType } from '../files/media-types.js';
-import { ProblemException } from './problem.js';
+import { ProblemException, uploadTooLarge } from './problem.js';
 
 export interface MultipartForm {
   fields: Record<string, string>;
@@ -88,7 +88,8 @@ function readMultipart(
         .stage(stream, { maxBytes: limits.maxFileBytes })
         .then((staged) => ({ staged, name: fileName, mediaType }))
         .catch((error: unknown) => {
-          const reason = error instanceof BlobTooLargeError ? tooLarge(limits.maxFileBytes) : error;
+          const reason =
+            error instanceof BlobTooLargeError ? uploadTooLarge(limits.maxFileBytes) : error;
           fail(reason as Error);
           throw reason;
         });
@@ -137,7 +138,7 @@ function checkDeclaredLength(request: Request, maxFileBytes: number): void {
   const declared = Number(request.headers['content-length']);
   // The parts' headers and boundaries add a little to the file's own size.
   if (Number.isFinite(declared) && declared > maxFileBytes + 64 * 1024)
-    throw tooLarge(maxFileBytes);
+    throw uploadTooLarge(maxFileBytes);
 }
 
 function badRequest(detail: string): ProblemException {
@@ -146,14 +147,6 @@ function badRequest(detail: string): ProblemException {
     slug: 'malformed-multipart',
     title: 'Malformed multipart body',
     detail,
-  });
-}
-
-function tooLarge(maxBytes: number): ProblemException {
-  return new ProblemException({
-    status: 413,
-    detail: `The file exceeds the upload limit of ${maxBytes} bytes.`,
-    extensions: { maxBytes },
   });
 }
 

@@ -76,3 +76,12 @@ export class ProblemException extends HttpException {
     this.headers = init.headers ?? {};
   }
 }
+
+/** 413 for a file or artifact past MAX_UPLOAD_BYTES. */
+export function uploadTooLarge(maxBytes: number): ProblemException {
+  return new ProblemException({
+    status: 413,
+    detail: `The file exceeds the upload limit of ${maxBytes} bytes.`,
+    extensions: { maxBytes },
+  });
+}

@@ -104,6 +104,7 @@ export class RemoteTasksController {
   @ApiConsumes('application/octet-stream')
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
   @ApiCreatedResponse({ type: StoredArtifactDto })
+  @ProblemResponses(413)
   artifact(
     @CurrentCaller() caller: Caller,
     @Param('id', TASK_ID) id: string,
@@ -123,7 +124,8 @@ export class RemoteTasksController {
     const content = request.readableEnded
       ? Readable.from([Buffer.from(JSON.stringify(request.body ?? null))])
       : request;
-    return this.workers.artifact(caller, id, token, name, content, mediaType);
+    const declaredBytes = Number(request.headers['content-length'] ?? NaN);
+    return this.workers.artifact(caller, id, token, name, { content, mediaType, declaredBytes });
   }
 
   @Post(':id/complete')

@@ -5,7 +5,7 @@ import { AppConfig } from '../config/app-config.js';
 import { Database } from '../database/database.js';
 import type { FileEntity } from '../files/file.entity.js';
 import { FilesService } from '../files/files.service.js';
-import { ProblemException } from '../http/problem.js';
+import { ProblemException, uploadTooLarge } from '../http/problem.js';
 import { validationProblem } from '../http/validation.js';
 import { retryDelayMs } from '../jobs/backoff.js';
 import type { ClaimedJob } from '../jobs/job.js';
@@ -203,11 +203,13 @@ export class RemoteWorkersService {
     taskId: string,
     token: unknown,
     name: string,
-    content: Readable,
-    mediaType: string,
+    body: { content: Readable; mediaType: string; declaredBytes: number },
   ): Promise<{ name: string; size: number; mediaType: string }> {
+    const { maxUploadBytes } = this.config.files;
+    if (body.declaredBytes > maxUploadBytes) throw uploadTooLarge(maxUploadBytes);
     const { task } = await this.lease(caller, taskId, token);
-    const file = await this.files.storeArtifact(task, name, content, mediaType);
+    const { content, mediaType } = body;
+    const file = await this.files.storeArtifact(task, name, content, mediaType, maxUploadBytes);
     return { name, size: Number(file.size), mediaType: file.mediaType };
   }
 

@@ -6,6 +6,7 @@ import { Database } from '../../src/database/database.js';
 import { reapExpired } from '../../src/jobs/sql/reap.sql.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { ADMIN, bearer, createUserKey } from '../support/auth.js';
+import { blobStore } from '../support/uploads.js';
 import {
   createTask,
   getTask,
@@ -23,6 +24,7 @@ const OPTIONS_SCHEMA = {
   additionalProperties: false,
 };
 
+const MAX_UPLOAD_BYTES = 256 * 1024;
 const DEFAULT_TYPE = { type: TYPE, input: 'payload', options: OPTIONS_SCHEMA, concurrency: 5 };
 
 interface Claimed {
@@ -79,7 +81,9 @@ describe('remote workers', () => {
   }
 
   beforeAll(async () => {
-    app = await startTestApp({ env: { JOBS_POLL_INTERVAL_MS: '100' } });
+    app = await startTestApp({
+      env: { JOBS_POLL_INTERVAL_MS: '100', MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES) },
+    });
     user = await createUserKey(app.baseUrl, 'acme');
     worker = await createKey('acme', 'worker');
     otherWorker = await createKey('beta', 'worker');
@@ -376,5 +380,85 @@ describe('remote workers', () => {
     await report(worker, claimed.id, 'complete', { leaseToken: claimed.leaseToken }).expect(200);
     const task: TaskBody = await getTask(app.baseUrl, user, claimed.id);
     expect(task.artifacts).toEqual([{ name: 'out.txt', size: 7, mediaType: 'text/plain' }]);
+  });
+
+  /** PUTs `size` bytes as the artifact out.bin, chunked (no Content-Length) when `chunked`. */
+  async function putArtifact(claimed: Claimed, size: number, chunked: boolean) {
+    const url = new URL(`${TASKS_PATH}/${claimed.id}/artifacts/out.bin`, app.baseUrl);
+    const body = Buffer.alloc(size, 'a');
+    return new Promise<{ status: number; body: Record<string, unknown> }>((resolve, reject) => {
+      const call = httpRequest(
+        url,
+        {
+          method: 'PUT',
+          headers: {
+            ...bearer(worker),
+            'Lease-Token': claimed.leaseToken,
+            'Content-Type': 'application/octet-stream',
+            ...(!chunked && { 'Content-Length': String(size) }),
+          },
+        },
+        (response) => {
+          let text = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => (text += chunk));
+          response.on('end', () =>
+            resolve({ status: response.statusCode ?? 0, body: JSON.parse(text || '{}') }),
+          );
+        },
+      );
+      // The server may answer and close before it has read the whole body.
+      call.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EPIPE' && error.code !== 'ECONNRESET') reject(error);
+      });
+      for (let at = 0; at < size; at += 64 * 1024) call.write(body.subarray(at, at + 64 * 1024));
+      call.end();
+    });
+  }
+
+  it('refuses an artifact past MAX_UPLOAD_BYTES (413), declared or streamed, and keeps nothing', async () => {
+    const claimed = await claimedTask('gpu-1');
+    const store = blobStore(app.config.dataDir);
+    const blobsBefore = await store.blobs();
+    for (const chunked of [false, true]) {
+      const refused = await putArtifact(claimed, MAX_UPLOAD_BYTES + 1, chunked);
+      expect(refused).toMatchObject({
+        status: 413,
+        body: { type: 'urn:taskyard:problem:payload-too-large', maxBytes: MAX_UPLOAD_BYTES },
+      });
+      expect(await store.staged()).toEqual([]);
+      expect(await store.blobs()).toEqual(blobsBefore);
+    }
+    // The lease still holds: the limit itself is accepted, and the task completes with it.
+    const exact = await putArtifact(claimed, MAX_UPLOAD_BYTES, true);
+    expect(exact).toMatchObject({ status: 201, body: { size: MAX_UPLOAD_BYTES } });
+    await report(worker, claimed.id, 'complete', { leaseToken: claimed.leaseToken }).expect(200);
+    const task: TaskBody = await getTask(app.baseUrl, user, claimed.id);
+    expect(task.artifacts).toEqual([
+      { name: 'out.bin', size: MAX_UPLOAD_BYTES, mediaType: 'application/octet-stream' },
+    ]);
+  });
+
+  it("refuses an artifact past the tenant's stored-bytes limit (413), and keeps nothing", async () => {
+    const claimed = await claimedTask('gpu-1');
+    const limits = (maxStoredBytes: number | null) =>
+      http().put('/api/v1/admin/tenants/acme/limits').set(ADMIN).send({ maxStoredBytes });
+    const usage = await http().get('/api/v1/admin/tenants/acme/limits').set(ADMIN).expect(200);
+    const used = (usage.body as { usage: { storedBytes: number } }).usage.storedBytes;
+    await limits(used + 1000).expect(200);
+    try {
+      const store = blobStore(app.config.dataDir);
+      const blobsBefore = await store.blobs();
+      const refused = await putArtifact(claimed, 1001, false);
+      expect(refused).toMatchObject({
+        status: 413,
+        body: { type: 'urn:taskyard:problem:storage-limit-exceeded', used, size: 1001 },
+      });
+      expect(await store.staged()).toEqual([]);
+      expect(await store.blobs()).toEqual(blobsBefore);
+      expect(await putArtifact(claimed, 1000, false)).toMatchObject({ status: 201 });
+    } finally {
+      await limits(null).expect(200);
+    }
   });
 });
