@@ -23,6 +23,9 @@ RETURNING *`;
 const TOUCH = `
 UPDATE remote_workers SET last_seen_at = now() WHERE tenant = $1 AND name = $2 RETURNING *`;
 
+const PRUNE = `
+DELETE FROM remote_workers WHERE last_seen_at < now() - $1::bigint * interval '1 millisecond'`;
+
 /** The heartbeat of a task stamps the worker that holds its lease. */
 const TOUCH_OWNER = `
 UPDATE remote_workers SET last_seen_at = now()
@@ -86,4 +89,9 @@ export async function runningByType(
 
 export async function findLease(db: Db, jobId: string): Promise<LeaseRow | undefined> {
   return (await db.query<LeaseRow>(LEASE, [jobId])).rows[0];
+}
+
+/** Forgets the remote workers not seen for `olderThanMs`: their types go with them. */
+export async function pruneRemoteWorkers(db: Db, olderThanMs: number): Promise<number> {
+  return (await db.query(PRUNE, [olderThanMs])).rowCount ?? 0;
 }

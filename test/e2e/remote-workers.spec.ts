@@ -4,6 +4,7 @@ import request from 'supertest';
 import type { WorkerProcess } from '../../src/client/index.js';
 import { Database } from '../../src/database/database.js';
 import { reapExpired } from '../../src/jobs/sql/reap.sql.js';
+import { RetentionHandler } from '../../src/worker/retention.handler.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { ADMIN, bearer, createUserKey } from '../support/auth.js';
 import { blobStore } from '../support/uploads.js';
@@ -460,5 +461,23 @@ describe('remote workers', () => {
     } finally {
       await limits(null).expect(200);
     }
+  });
+
+  it('forgets a worker not seen within JOBS_RETENTION_HOURS: its claims answer 404 until it registers again', async () => {
+    await register(worker, 'old-1').expect(200);
+    await app.database.query(
+      `UPDATE remote_workers SET last_seen_at = now() - interval '169 hours' WHERE name = 'old-1'`,
+    );
+    const result = await app.app.get(RetentionHandler).prune();
+    expect(result.remoteWorkersDeleted).toBe(1);
+    const gone = await http()
+      .post('/api/v1/workers/old-1/claims')
+      .set(bearer(worker))
+      .send({})
+      .expect(404);
+    expect(gone.headers['content-type']).toMatch(PROBLEM_JSON);
+    expect(await claim(worker, 'gpu-1')).toEqual([]);
+    await register(worker, 'old-1').expect(200);
+    expect(await claim(worker, 'old-1')).toEqual([]);
   });
 });
