@@ -13,7 +13,7 @@ import { generateSecret, signature } from './webhook-signature.js';
 import { sendWebhook } from './webhook-sender.js';
 import { type NewAttempt, WebhooksRepository } from './webhooks.repository.js';
 
-/** Queued by task_event_insert() (migrations/repeatable/functions.sql) under these names. */
+/** Queued by the trigger task_events_webhooks (migrations/repeatable/functions.sql) as these. */
 export const WEBHOOKS_QUEUE = 'webhooks';
 export const FANOUT_JOB_TYPE = 'taskyard.webhooks.fanout';
 export const DELIVER_JOB_TYPE = 'taskyard.webhooks.deliver';
