@@ -59,7 +59,10 @@ export class CreateTaskDto {
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: true,
-    description: 'Options of the type, e.g. csv.import delimiter and columns.',
+    description:
+      "Options of the type, e.g. csv.import delimiter and columns. Each type's options are " +
+      'checked against its JSON Schema, listed by GET /api/v1/task-types for built-in types and ' +
+      'for those remote workers registered (this document is built at start-up; that list is live).',
   })
   options?: Record<string, unknown>;
 
