@@ -6,6 +6,12 @@ import { fileURLToPath } from 'node:url';
 import request from 'supertest';
 import { ADMIN, bearer, createUserKey, TEST_ADMIN_KEY } from '../support/auth.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import {
+  type FaultyHttpProxy,
+  type ProxiedCall,
+  type ProxyFault,
+  startFaultyHttpProxy,
+} from '../support/http-proxy.js';
 import { listeningPort, spawnService, type ServiceProcess } from '../support/service-process.js';
 import { getTask, taskEvents, waitForTaskStatus } from '../support/task-processes.js';
 import { waitFor } from '../support/wait.js';
@@ -23,7 +29,32 @@ interface WorkerLine {
   id?: string;
   attempt?: number;
   reason?: string;
+  /** The task of an `error` line (what the worker told `onError`), and its message. */
+  task?: string;
+  message?: string;
   at: number;
+}
+
+/** A worker's report on a task, as a proxy between the worker and the service saw it. */
+interface Report {
+  taskId: string;
+  what: string;
+  leaseToken?: string;
+}
+
+function reportOf(call: ProxiedCall): Report | undefined {
+  const found = /^\/api\/v1\/tasks\/([^/]+)\/(complete|fail|heartbeat)$/.exec(call.path);
+  if (call.method !== 'POST' || !found?.[1] || !found[2]) return undefined;
+  const { leaseToken } = JSON.parse(call.body) as { leaseToken?: string };
+  return { taskId: found[1], what: found[2], leaseToken };
+}
+
+/** The `complete` calls on `taskId` that went through the proxy, with their lease tokens. */
+function completesOf(proxy: FaultyHttpProxy, taskId: string): (ProxiedCall & Report)[] {
+  return proxy.calls.flatMap((call) => {
+    const report = reportOf(call);
+    return report?.taskId === taskId && report.what === 'complete' ? [{ ...call, ...report }] : [];
+  });
 }
 
 /** A remote worker process: the SDK serving `type` (test/support/remote-worker-child.ts). */
@@ -77,6 +108,7 @@ describe('remote worker processes over HTTP', () => {
   let workerKey: string;
   let userKey: string;
   const workers: RemoteWorker[] = [];
+  const proxies: FaultyHttpProxy[] = [];
 
   const createTask = async (type: string, payload: object): Promise<string> =>
     (
@@ -92,6 +124,13 @@ describe('remote worker processes over HTTP', () => {
     const worker = startWorker(...args);
     workers.push(worker);
     return worker;
+  };
+  const startProxy = async (
+    faultOf: (call: ProxiedCall) => ProxyFault | undefined,
+  ): Promise<FaultyHttpProxy> => {
+    const proxy = await startFaultyHttpProxy(baseUrl, faultOf);
+    proxies.push(proxy);
+    return proxy;
   };
 
   beforeAll(async () => {
@@ -122,8 +161,9 @@ describe('remote worker processes over HTTP', () => {
       ).body as { key: string }
     ).key;
   });
-  afterEach(() => {
+  afterEach(async () => {
     for (const worker of workers.splice(0)) worker.child.kill('SIGKILL');
+    await Promise.all(proxies.splice(0).map((proxy) => proxy.close()));
   });
   afterAll(async () => {
     service?.child.kill('SIGTERM');
@@ -194,6 +234,114 @@ describe('remote worker processes over HTTP', () => {
     const task = await waitForTaskStatus(baseUrl, id, ['cancelled', 'failed', 'succeeded'], 10_000);
     expect(task.status).toBe('cancelled');
     expect(worker.lines.some((line) => line.event === 'finished' && line.id === id)).toBe(false);
+  });
+
+  it.each([
+    ['drops the request', 'drop-request', 200],
+    ['drops the answer', 'drop-answer', 409],
+    ['answers 503', 503, 200],
+  ] as const)(
+    'sends complete again when a proxy %s, and the task succeeds once with the result',
+    async (_, fault, resendStatus) => {
+      const name = `sdk-resend-${fault}`;
+      const type = `sdk.resend.${fault}`;
+      let faulted = false;
+      const proxy = await startProxy((call) => {
+        if (faulted || reportOf(call)?.what !== 'complete') return undefined;
+        faulted = true;
+        return fault;
+      });
+      const worker = spawnWorker(proxy.url, workerKey, name, type);
+      await worker.waitFor('registered');
+      const id = await createTask(type, { n: 1 });
+
+      // The first answer is lost or a 5xx; the resend gets through: accepted, or 409 when the
+      // first had landed (its answer dropped), which the worker takes as done.
+      const completes = await waitFor('a resent complete with an answer', () => {
+        const calls = completesOf(proxy, id);
+        return calls[1]?.status !== undefined && calls;
+      });
+      expect(completes.map((call) => [call.fault, call.status])).toEqual([
+        [fault, fault === 'drop-answer' ? 200 : undefined],
+        [undefined, resendStatus],
+      ]);
+      expect(completes[1]?.leaseToken).toBe(completes[0]?.leaseToken);
+      const task = await waitForTaskStatus(baseUrl, id, ['succeeded', 'failed'], 20_000);
+      expect(task.status).toBe('succeeded');
+      expect(task.attempts).toBe(1);
+      expect(task.result).toEqual({ servedBy: name, pid: worker.child.pid, echo: { n: 1 } });
+      const kinds = (await taskEvents(baseUrl, id)).map((event) => event.kind);
+      expect(kinds.filter((kind) => kind === 'succeeded')).toHaveLength(1);
+      expect(kinds).not.toContain('retrying');
+      expect(
+        worker.lines.filter((line) => line.event === 'started' && line.id === id),
+      ).toHaveLength(1);
+      expect(worker.lines.filter((line) => line.event === 'error' && line.task === id)).toEqual([]);
+    },
+  );
+
+  it('stops sending complete once its lease has run out; the reclaimed attempt result stands', async () => {
+    // Cut off from the first attempt's token on: its complete and heartbeats never arrive, so its
+    // lease runs out and the reaper hands the task back. The cut heals once another attempt runs.
+    let cutToken: string | undefined;
+    let healed = false;
+    const proxy = await startProxy((call) => {
+      const report = reportOf(call);
+      if (!report || healed) return undefined;
+      if (report.what === 'complete') cutToken ??= report.leaseToken;
+      return report.leaseToken === cutToken ? 'drop-request' : undefined;
+    });
+    const worker = spawnWorker(proxy.url, workerKey, 'sdk-cut-off', 'sdk.cut-off');
+    await worker.waitFor('registered');
+    const id = await createTask('sdk.cut-off', { n: 2 });
+
+    // The worker gives up on its own: the lease it knows of would end before the next resend.
+    const gaveUp = await waitFor(
+      'the first attempt to give up its complete',
+      () =>
+        worker.lines.find(
+          (line) =>
+            line.event === 'error' &&
+            line.task === id &&
+            line.message?.includes(`/tasks/${id}/complete`),
+        ),
+      LEASE_MS * 4,
+    );
+    const sentBeforeGivingUp = completesOf(proxy, id).length;
+    expect(sentBeforeGivingUp).toBeGreaterThanOrEqual(2);
+    await waitFor(
+      'the task to be claimed again',
+      () =>
+        worker.lines.find(
+          (line) => line.event === 'started' && line.id === id && line.attempt === 2,
+        ),
+      20_000,
+    );
+    healed = true;
+
+    const task = await waitForTaskStatus(baseUrl, id, ['succeeded', 'failed'], 20_000);
+    expect(task.status).toBe('succeeded');
+    expect(task.attempts).toBe(2);
+    expect(task.result).toEqual({ servedBy: 'sdk-cut-off', pid: worker.child.pid, echo: { n: 2 } });
+    const completes = completesOf(proxy, id);
+    const first = completes.filter((call) => call.leaseToken === cutToken);
+    // Nothing of the first attempt was sent after it gave up, so none reached the service even
+    // after the cut healed; the second attempt's one complete is the one that landed.
+    expect(first).toHaveLength(sentBeforeGivingUp);
+    expect(first.every((call) => call.fault === 'drop-request' && call.status === undefined)).toBe(
+      true,
+    );
+    expect(completes.filter((call) => call.leaseToken !== cutToken)).toEqual([
+      expect.objectContaining({ fault: undefined, status: 200 }),
+    ]);
+    expect(gaveUp.message).toMatch(/cannot reach/);
+    const events = await taskEvents(baseUrl, id);
+    expect(events.filter((event) => event.kind === 'succeeded')).toHaveLength(1);
+    expect(events.filter((event) => event.kind === 'retrying')).toEqual([
+      expect.objectContaining({
+        data: expect.objectContaining({ reason: expect.stringMatching(/^lease expired/) }),
+      }),
+    ]);
   });
 
   it('completes a task with the standard-library Python worker (examples/remote-worker.py)', async () => {
