@@ -172,6 +172,51 @@ describe("a task's own callbackUrl", () => {
     ]);
   });
 
+  it('POSTs task.failed, signed and with the error, for a task that fails for good', async () => {
+    const hooks = await receiver();
+    const callbackUrl = hooks.url();
+    // A manifest line of an unknown type: the batch fails on its first attempt, not retried.
+    const created = await postFileTask(
+      t.baseUrl,
+      key,
+      'batch',
+      manifest([{ type: 'no.such.type' }]),
+    )
+      .field('callbackUrl', callbackUrl)
+      .expect(202);
+    const { id } = created.body as TaskBody;
+    const failed = await waitForTask(t.baseUrl, key, id);
+    expect(failed).toMatchObject({ status: 'failed', attempts: 1, callbackUrl });
+    expect(failed.error?.detail).toContain('line 1');
+
+    const received = await waitFor('the failed callback', () => hooks.received[0]);
+    expect(received.json).toMatchObject({
+      type: 'task.failed',
+      data: {
+        task: { id, status: 'failed', error: failed.error, callbackUrl },
+        event: { taskId: id, kind: 'failed', data: { error: failed.error } },
+      },
+    });
+    expect(verifySignature(await defaultSecret(t.baseUrl, key), received)).toBe(true);
+    expect(received.headers['webhook-id']).toBe(`msg_${id}_${received.json.data.event.seq}`);
+
+    const attempts = await waitFor('the attempt recorded', async () => {
+      const list = await callbacks(t.baseUrl, key, id);
+      return list.length > 0 ? list : undefined;
+    });
+    expect(attempts).toEqual([
+      expect.objectContaining({
+        messageId: received.headers['webhook-id'],
+        eventType: 'task.failed',
+        attempt: 1,
+        outcome: 'delivered',
+        statusCode: 200,
+        error: null,
+      }),
+    ]);
+    expect(hooks.received).toHaveLength(1);
+  });
+
   it('takes callbackUrl as a form field and on batch lines', async () => {
     const callbackUrl = 'https://example.com/hooks/form';
     const form = await postFileTask(t.baseUrl, key, 'text.analyze', {
