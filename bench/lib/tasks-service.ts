@@ -19,6 +19,8 @@ export interface ServiceSettings {
   poolSize: number;
   cpuProfileDir?: string;
   nodeArgs?: string[];
+  /** Variables over the ones below, e.g. a rate limit to measure. */
+  env?: Record<string, string>;
 }
 
 /** The variables the service runs with, secrets and paths left out: for the report. */
@@ -31,6 +33,7 @@ export function serviceEnvironment(settings: ServiceSettings): Record<string, st
     WORKER_CONCURRENCY: String(settings.workerConcurrency),
     WORKER_PREFETCH: String(settings.workerPrefetch),
     DATABASE_POOL_SIZE: String(settings.poolSize),
+    ...settings.env,
   };
 }
 

@@ -1,22 +1,26 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import type { Response } from 'express';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppConfig } from '../config/app-config.js';
+import { Database } from '../database/database.js';
 import { ProblemException } from '../http/problem.js';
 import type { AuthenticatedRequest } from './auth.decorators.js';
+import { createRequestLimiter } from './request-limiter.js';
 
 /**
  * RATE_LIMIT_PER_MINUTE requests per API key and minute. Runs after AuthGuard, which names the
- * caller; open routes are not limited. Counters live in each process, so N API nodes allow up to
- * N times the limit.
+ * caller; open routes are not limited. The counters are shared by every API process unless
+ * RATE_LIMIT_STORE=memory (src/auth/request-limiter.ts).
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
-  private readonly limiter?: RateLimiterMemory;
+  private readonly limiter?: RateLimiterAbstract;
 
-  constructor(private readonly config: AppConfig) {
-    const points = config.auth.rateLimitPerMinute;
-    if (points > 0) this.limiter = new RateLimiterMemory({ points, duration: 60 });
+  constructor(
+    private readonly config: AppConfig,
+    database: Database,
+  ) {
+    if (config.auth.rateLimitPerMinute > 0) this.limiter = createRequestLimiter(config, database);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Environment, LogLevel, Role } from './environment.js';
+import type { Environment, LogLevel, RateLimitStore, Role } from './environment.js';
 
 /** The validated settings, handed out through dependency injection (the class is its own token). */
 export class AppConfig {
@@ -30,6 +30,8 @@ export class AppConfig {
     readonly adminApiKey?: string;
     /** Requests per minute per API key; 0: no limit. */
     readonly rateLimitPerMinute: number;
+    /** Where the per-key counters live: PostgreSQL (shared by every API process) or memory. */
+    readonly rateLimitStore: RateLimitStore;
     readonly metricsRequireKey: boolean;
     /** Origins allowed by CORS: empty is none, `*` any. */
     readonly corsOrigins: string[];
@@ -134,6 +136,7 @@ export class AppConfig {
     this.auth = {
       adminApiKey: env.ADMIN_API_KEY,
       rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+      rateLimitStore: env.RATE_LIMIT_STORE,
       metricsRequireKey: env.METRICS_REQUIRE_KEY,
       corsOrigins: env.CORS_ORIGINS.split(',').filter(Boolean),
       failuresPerMinute: env.AUTH_FAILURES_PER_MINUTE,

@@ -19,6 +19,9 @@ export type Role = (typeof ROLES)[number];
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+export const RATE_LIMIT_STORES = ['postgres', 'memory'] as const;
+export type RateLimitStore = (typeof RATE_LIMIT_STORES)[number];
+
 /** A schema name that needs no quoting: lower case, at most PostgreSQL's 63 bytes. */
 export const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -124,6 +127,9 @@ export class Environment {
   @IsInt()
   @Min(0)
   RATE_LIMIT_PER_MINUTE: number = 6000;
+
+  @IsIn(RATE_LIMIT_STORES)
+  RATE_LIMIT_STORE: RateLimitStore = 'postgres';
 
   @IsInt()
   @Min(0)

@@ -18,6 +18,7 @@ const TASKYARD_TABLES = [
   'job_queues',
   'job_schedules',
   'jobs',
+  'rate_limits',
   'remote_workers',
   'schema_migrations',
   'schema_repeatables',
