@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   const perStore = new Map<string, number[]>(STORES.map((store) => [store, []]));
   try {
     for (let round = 1; round <= config.rounds; round++) {
-      for (const store of round % 2 === 1 ? STORES : [...STORES].reverse()) {
+      for (const store of round % 2 === 1 ? STORES : STORES.toReversed()) {
         progress(`round ${round}: RATE_LIMIT_STORE=${store}`);
         perStore.get(store)?.push(await measureStore(workDir, store, round));
       }

@@ -51,6 +51,10 @@ export class AppConfig {
     readonly maxRunningTasks: number;
     readonly maxQueuedTasks: number;
     readonly maxStoredBytes: number;
+    /** Finished tasks older than this are deleted; 0 keeps them. */
+    readonly taskRetentionHours: number;
+    /** Uploaded files no task refers to, older than this, are deleted; 0 keeps them. */
+    readonly fileRetentionHours: number;
   };
   /** Webhook deliveries (src/webhooks). */
   readonly webhooks: {
@@ -152,6 +156,8 @@ export class AppConfig {
       maxRunningTasks: env.TASKS_TENANT_MAX_RUNNING,
       maxQueuedTasks: env.TASKS_TENANT_MAX_QUEUED,
       maxStoredBytes: env.FILES_TENANT_MAX_BYTES,
+      taskRetentionHours: env.TASKS_RETENTION_HOURS,
+      fileRetentionHours: env.FILES_RETENTION_HOURS,
     };
     this.webhooks = {
       maxAttempts: env.WEBHOOKS_MAX_ATTEMPTS,

@@ -212,6 +212,14 @@ export class Environment {
   FILES_TENANT_MAX_BYTES: number = 0;
 
   @IsInt()
+  @Min(0)
+  TASKS_RETENTION_HOURS: number = 720;
+
+  @IsInt()
+  @Min(0)
+  FILES_RETENTION_HOURS: number = 720;
+
+  @IsInt()
   @Min(1)
   @Max(100)
   WEBHOOKS_MAX_ATTEMPTS: number = 8;

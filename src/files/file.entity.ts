@@ -20,6 +20,7 @@ import type { TaskEntity } from '../tasks/task.entity.js';
 @Index('files_sha256_idx', ['sha256'])
 // `(tenant) INCLUDE (size)`, for the stored-bytes sum: TypeORM has no INCLUDE, so it leaves it be.
 @Index('files_tenant_size_idx', { synchronize: false })
+@Index('files_uploads_created_idx', ['createdAt'], { where: 'task_id IS NULL' })
 export class FileEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;

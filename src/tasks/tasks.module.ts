@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { FilesModule } from '../files/files.module.js';
 import { TenantLimitsModule } from '../tenants/tenant-limits.module.js';
+import { DataRetention } from './data-retention.js';
 import { ImportRowsService } from './import-rows.service.js';
 import { ProcessorRegistry } from './processor-registry.js';
 import { TaskTypeCatalog } from './remote-task-types.js';
@@ -27,6 +28,7 @@ import { TasksService } from './tasks.service.js';
     TaskTypeCatalog,
     TaskRunner,
     TaskEventsListener,
+    DataRetention,
   ],
   exports: [
     TasksService,
@@ -35,6 +37,7 @@ import { TasksService } from './tasks.service.js';
     TaskEventsListener,
     ProcessorRegistry,
     TaskTypeCatalog,
+    DataRetention,
   ],
 })
 export class TasksModule {}

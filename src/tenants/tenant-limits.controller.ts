@@ -30,6 +30,8 @@ export class TenantLimitsController {
       maxRunningTasks: body.maxRunningTasks ?? null,
       maxQueuedTasks: body.maxQueuedTasks ?? null,
       maxStoredBytes: body.maxStoredBytes ?? null,
+      taskRetentionHours: body.taskRetentionHours ?? null,
+      fileRetentionHours: body.fileRetentionHours ?? null,
     });
   }
 }

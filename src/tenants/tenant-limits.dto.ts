@@ -13,6 +13,20 @@ export class TenantParam {
   tenant: string;
 }
 
+/** A century: more is "keep", which 0 says. */
+const MAX_RETENTION_HOURS = 876_000;
+
+function retentionInput(what: string) {
+  return {
+    required: false,
+    nullable: true,
+    type: 'integer',
+    minimum: 0,
+    maximum: MAX_RETENTION_HOURS,
+    description: `hours ${what}`,
+  } as const;
+}
+
 /** A tenant's own limits; a field left out or null takes the setting's default. */
 @ApiSchema({ name: 'TenantLimitsInput' })
 export class TenantLimitsDto {
@@ -58,6 +72,28 @@ export class TenantLimitsDto {
   @Min(0)
   @Max(Number.MAX_SAFE_INTEGER)
   maxStoredBytes?: number | null;
+
+  @ApiProperty(
+    retentionInput(
+      'finished tasks are kept, with their events, artifacts and import tables; 0: kept for good (default TASKS_RETENTION_HOURS)',
+    ),
+  )
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_RETENTION_HOURS)
+  taskRetentionHours?: number | null;
+
+  @ApiProperty(
+    retentionInput(
+      'uploaded files no task refers to are kept; 0: kept for good (default FILES_RETENTION_HOURS)',
+    ),
+  )
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_RETENTION_HOURS)
+  fileRetentionHours?: number | null;
 }
 
 @ApiSchema({ name: 'TenantLimitOverrides' })
@@ -70,6 +106,12 @@ export class TenantLimitOverridesDto implements TenantLimitOverrides {
 
   @ApiProperty({ type: 'integer', nullable: true })
   maxStoredBytes: number | null;
+
+  @ApiProperty({ type: 'integer', nullable: true })
+  taskRetentionHours: number | null;
+
+  @ApiProperty({ type: 'integer', nullable: true })
+  fileRetentionHours: number | null;
 }
 
 @ApiSchema({ name: 'TenantUsage' })
@@ -95,6 +137,15 @@ export class TenantLimitsViewDto implements TenantLimitsView {
 
   @ApiProperty({ type: 'integer', description: '0: no limit.' })
   maxStoredBytes: number;
+
+  @ApiProperty({ type: 'integer', description: 'Hours a finished task is kept; 0: kept.' })
+  taskRetentionHours: number;
+
+  @ApiProperty({
+    type: 'integer',
+    description: 'Hours an uploaded file no task refers to is kept; 0: kept.',
+  })
+  fileRetentionHours: number;
 
   @ApiProperty({ type: TenantLimitOverridesDto })
   overrides: TenantLimitOverridesDto;

@@ -8,6 +8,8 @@ import { Check, Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm'
 @Check('tenant_limits_max_running_tasks_check', 'max_running_tasks > 0')
 @Check('tenant_limits_max_queued_tasks_check', 'max_queued_tasks >= 0')
 @Check('tenant_limits_max_stored_bytes_check', 'max_stored_bytes >= 0')
+@Check('tenant_limits_task_retention_hours_check', 'task_retention_hours >= 0')
+@Check('tenant_limits_file_retention_hours_check', 'file_retention_hours >= 0')
 export class TenantLimitsEntity {
   @PrimaryColumn('text')
   tenant: string;
@@ -21,6 +23,12 @@ export class TenantLimitsEntity {
   /** bigint: pg hands it over as a string. */
   @Column('bigint', { name: 'max_stored_bytes', nullable: true })
   maxStoredBytes: string | null;
+
+  @Column('integer', { name: 'task_retention_hours', nullable: true })
+  taskRetentionHours: number | null;
+
+  @Column('integer', { name: 'file_retention_hours', nullable: true })
+  fileRetentionHours: number | null;
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;

@@ -9,12 +9,16 @@ export interface TenantLimitOverrides {
   maxRunningTasks: number | null;
   maxQueuedTasks: number | null;
   maxStoredBytes: number | null;
+  taskRetentionHours: number | null;
+  fileRetentionHours: number | null;
 }
 
 const NO_OVERRIDES: TenantLimitOverrides = {
   maxRunningTasks: null,
   maxQueuedTasks: null,
   maxStoredBytes: null,
+  taskRetentionHours: null,
+  fileRetentionHours: null,
 };
 
 /**
@@ -78,5 +82,7 @@ function toOverrides(row: TenantLimitsEntity): TenantLimitOverrides {
     maxRunningTasks: row.maxRunningTasks,
     maxQueuedTasks: row.maxQueuedTasks,
     maxStoredBytes: row.maxStoredBytes === null ? null : Number(row.maxStoredBytes),
+    taskRetentionHours: row.taskRetentionHours,
+    fileRetentionHours: row.fileRetentionHours,
   };
 }

@@ -10,6 +10,10 @@ export interface TenantLimits {
   maxRunningTasks: number;
   maxQueuedTasks: number;
   maxStoredBytes: number;
+  /** Hours a finished task is kept; 0: kept. */
+  taskRetentionHours: number;
+  /** Hours an upload no task refers to is kept; 0: kept. */
+  fileRetentionHours: number;
 }
 
 export interface TenantLimitsView extends TenantLimits {
@@ -139,6 +143,8 @@ export class TenantLimitsService {
       maxRunningTasks: overrides.maxRunningTasks ?? defaults.maxRunningTasks,
       maxQueuedTasks: overrides.maxQueuedTasks ?? defaults.maxQueuedTasks,
       maxStoredBytes: overrides.maxStoredBytes ?? defaults.maxStoredBytes,
+      taskRetentionHours: overrides.taskRetentionHours ?? defaults.taskRetentionHours,
+      fileRetentionHours: overrides.fileRetentionHours ?? defaults.fileRetentionHours,
     };
   }
 }

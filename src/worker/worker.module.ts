@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { TasksModule } from '../tasks/tasks.module.js';
 import { CronScheduler } from './cron-scheduler.js';
 import { ReaperService } from './reaper.service.js';
 import { RetentionHandler } from './retention.handler.js';
@@ -9,7 +10,7 @@ import { WorkerService } from './worker.service.js';
 /** Loaded for ROLE=worker and ROLE=all. Global so that the readiness check can see the worker. */
 @Global()
 @Module({
-  imports: [TerminusModule],
+  imports: [TerminusModule, TasksModule],
   providers: [WorkerService, ReaperService, CronScheduler, RetentionHandler, WorkerHealthIndicator],
   exports: [WorkerService, WorkerHealthIndicator],
 })

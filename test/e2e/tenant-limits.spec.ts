@@ -152,7 +152,15 @@ describe('per-tenant limits', () => {
         maxRunningTasks: 4,
         maxQueuedTasks: MAX_QUEUED,
         maxStoredBytes: MAX_BYTES,
-        overrides: { maxRunningTasks: null, maxQueuedTasks: null, maxStoredBytes: null },
+        taskRetentionHours: 720,
+        fileRetentionHours: 720,
+        overrides: {
+          maxRunningTasks: null,
+          maxQueuedTasks: null,
+          maxStoredBytes: null,
+          taskRetentionHours: null,
+          fileRetentionHours: null,
+        },
         usage: { queuedTasks: 1, storedBytes: 100 },
       });
       const put = await putLimits('shown', { maxRunningTasks: 2, maxStoredBytes: 0 }).expect(200);
@@ -160,7 +168,13 @@ describe('per-tenant limits', () => {
         maxRunningTasks: 2,
         maxQueuedTasks: MAX_QUEUED,
         maxStoredBytes: 0,
-        overrides: { maxRunningTasks: 2, maxQueuedTasks: null, maxStoredBytes: 0 },
+        overrides: {
+          maxRunningTasks: 2,
+          maxQueuedTasks: null,
+          maxStoredBytes: 0,
+          taskRetentionHours: null,
+          fileRetentionHours: null,
+        },
       });
       // The running cap is the queue's cap on the tenant's group.
       const group = await t.database.query<{ max_running: number }>(

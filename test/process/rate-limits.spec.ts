@@ -8,6 +8,9 @@ import { listeningPort, spawnService, type ServiceProcess } from '../support/ser
 
 const LIMIT = 10;
 
+const list = (baseUrl: string, key: string) =>
+  request(baseUrl).get('/api/v1/tasks').set(bearer(key));
+
 /** RATE_LIMIT_PER_MINUTE across two real API processes (dist/main.js) on one database. */
 describe('the request rate limit across API processes', () => {
   let database: TestDatabase;
@@ -29,9 +32,6 @@ describe('the request rate limit across API processes', () => {
     services.push(service);
     return `http://127.0.0.1:${await listeningPort(service)}`;
   }
-
-  const list = (baseUrl: string, key: string) =>
-    request(baseUrl).get('/api/v1/tasks').set(bearer(key));
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -57,7 +57,7 @@ describe('the request rate limit across API processes', () => {
     const remaining: string[] = [];
     for (let i = 0; i < LIMIT; i++) {
       const response = await list(i % 2 === 0 ? a : b, key).expect(200);
-      remaining.push(response.headers['ratelimit-remaining'] as string);
+      remaining.push(response.headers['ratelimit-remaining']);
     }
     expect(remaining).toEqual(['9', '8', '7', '6', '5', '4', '3', '2', '1', '0']);
     for (const baseUrl of [a, b]) {
