@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Environment, LogLevel, RateLimitStore, Role } from './environment.js';
+import type { Environment, LogLevel, RateLimitStore, Role, StorageKind } from './environment.js';
 
 /** The validated settings, handed out through dependency injection (the class is its own token). */
 export class AppConfig {
@@ -9,6 +9,19 @@ export class AppConfig {
   /** Absolute path; every file Taskyard writes lives below it. */
   readonly dataDir: string;
   readonly logLevel: LogLevel;
+  /** Where blobs live: DATA_DIR/blobs, or an S3-compatible bucket (src/files). */
+  readonly storage: {
+    readonly kind: StorageKind;
+    readonly s3: {
+      /** Empty: AWS S3 in `region`. */
+      readonly endpoint?: string;
+      readonly region: string;
+      readonly bucket: string;
+      /** Empty: the SDK's own credential chain (environment, profile, instance role). */
+      readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+      readonly forcePathStyle: boolean;
+    };
+  };
   readonly shutdownGraceMs: number;
   readonly docsEnabled: boolean;
   readonly database: {
@@ -123,6 +136,19 @@ export class AppConfig {
     this.role = env.ROLE;
     this.dataDir = path.resolve(env.DATA_DIR);
     this.logLevel = env.LOG_LEVEL;
+    this.storage = {
+      kind: env.STORAGE,
+      s3: {
+        endpoint: env.S3_ENDPOINT,
+        region: env.S3_REGION,
+        bucket: env.S3_BUCKET ?? '',
+        credentials:
+          env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY
+            ? { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY }
+            : undefined,
+        forcePathStyle: env.S3_FORCE_PATH_STYLE,
+      },
+    };
     this.shutdownGraceMs = env.SHUTDOWN_GRACE_MS;
     this.docsEnabled = env.DOCS_ENABLED;
     this.database = {

@@ -11,6 +11,7 @@ import {
   Max,
   Min,
   ValidateBy,
+  ValidateIf,
 } from 'class-validator';
 
 export const ROLES = ['all', 'api', 'worker'] as const;
@@ -21,6 +22,9 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export const RATE_LIMIT_STORES = ['postgres', 'memory'] as const;
 export type RateLimitStore = (typeof RATE_LIMIT_STORES)[number];
+
+export const STORAGE_KINDS = ['local', 's3'] as const;
+export type StorageKind = (typeof STORAGE_KINDS)[number];
 
 /** A schema name that needs no quoting: lower case, at most PostgreSQL's 63 bytes. */
 export const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -46,6 +50,21 @@ const AtLeastTwice = (other: keyof Environment): PropertyDecorator =>
         return typeof value === 'number' && value >= 2 * Number(settings[other]);
       },
       defaultMessage: () => `$property must be at least twice ${other}`,
+    },
+  });
+
+/** S3's CopyObject, which moves an upload to its name in a bucket, copies at most 5 GiB. */
+export const S3_MAX_OBJECT_BYTES = 5 * 1024 ** 3;
+
+const WithinS3CopyLimit = (): PropertyDecorator =>
+  ValidateBy({
+    name: 'withinS3CopyLimit',
+    validator: {
+      validate: (value: unknown, args) =>
+        (args?.object as Environment | undefined)?.STORAGE !== 's3' ||
+        (typeof value === 'number' && value <= S3_MAX_OBJECT_BYTES),
+      defaultMessage: () =>
+        `$property must be at most ${S3_MAX_OBJECT_BYTES} (5 GiB, S3's CopyObject limit) with STORAGE=s3`,
     },
   });
 
@@ -90,6 +109,36 @@ export class Environment {
 
   @IsString()
   DATA_DIR: string = './.data';
+
+  @IsIn(STORAGE_KINDS)
+  STORAGE: StorageKind = 'local';
+
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'must be an http:// or https:// URL' })
+  S3_ENDPOINT?: string;
+
+  @IsString()
+  S3_REGION: string = 'us-east-1';
+
+  @ValidateIf((env: Environment) => env.STORAGE === 's3' || env.S3_BUCKET !== undefined)
+  @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+    message:
+      'must be a bucket name (3-63 lower-case letters, digits, dots, hyphens) with STORAGE=s3',
+  })
+  S3_BUCKET?: string;
+
+  /** Both keys or neither: without them the SDK finds credentials itself (role, profile). */
+  @ValidateIf((env: Environment) => env.S3_SECRET_ACCESS_KEY !== undefined)
+  @IsString({ message: 'must be set with S3_SECRET_ACCESS_KEY' })
+  S3_ACCESS_KEY_ID?: string;
+
+  @ValidateIf((env: Environment) => env.S3_ACCESS_KEY_ID !== undefined)
+  @IsString({ message: 'must be set with S3_ACCESS_KEY_ID' })
+  S3_SECRET_ACCESS_KEY?: string;
+
+  @Transform(toBoolean)
+  @IsBoolean()
+  S3_FORCE_PATH_STYLE: boolean = false;
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
@@ -186,6 +235,7 @@ export class Environment {
 
   @IsInt()
   @Min(1)
+  @WithinS3CopyLimit()
   MAX_UPLOAD_BYTES: number = 1073741824;
 
   @Matches(/^[\w.+-]+\/[\w.+-]+(,[\w.+-]+\/[\w.+-]+)*$/, {

@@ -28,7 +28,7 @@ export class BlobTooLargeError extends Error {
 
 /**
  * Content-addressed blob storage: a blob's name is the sha256 of its bytes, so the same content is
- * stored once. Local disk now; an object store can take its place, and nothing else reads paths.
+ * stored once. Local disk or an S3-compatible object store (STORAGE); nothing else reads paths.
  */
 export abstract class BlobStorage {
   /**
@@ -46,4 +46,7 @@ export abstract class BlobStorage {
    * puts it back. Callers hide a blob inside a transaction and confirm after the commit.
    */
   abstract hide(sha256: string): Promise<{ confirm(): Promise<void>; undo(): Promise<void> }>;
+
+  /** Rejects unless the store takes work now: the readiness check. */
+  abstract probe(): Promise<void>;
 }

@@ -7,6 +7,7 @@ import { FilesController } from './files.controller.js';
 import { FilesRepository } from './files.repository.js';
 import { FilesService } from './files.service.js';
 import { LocalBlobStorage } from './local-blob-storage.js';
+import { S3BlobStorage } from './s3-blob-storage.js';
 
 /** Blob storage and file rows, for the files API and for tasks (inputs and artifacts). */
 @Module({
@@ -17,7 +18,10 @@ import { LocalBlobStorage } from './local-blob-storage.js';
     {
       provide: BlobStorage,
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => new LocalBlobStorage(path.join(config.dataDir, 'blobs')),
+      useFactory: ({ dataDir, storage }: AppConfig) =>
+        storage.kind === 's3'
+          ? S3BlobStorage.connect(storage.s3)
+          : new LocalBlobStorage(path.join(dataDir, 'blobs')),
     },
   ],
   exports: [FilesService, BlobStorage],

@@ -1,15 +1,13 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { access, mkdir, rename, rm } from 'node:fs/promises';
+import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type Readable, Transform } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { BlobStorage, BlobTooLargeError, type ByteRange, type StagedBlob } from './blob-storage.js';
+import { BlobMeter, CHUNK_BYTES, checkedSha256 } from './blob-meter.js';
+import { BlobStorage, type ByteRange, type StagedBlob } from './blob-storage.js';
 
-const SHA256_HEX = /^[0-9a-f]{64}$/;
 const ignoreError = (): void => undefined;
-/** Larger writes than the 16 KiB default: fewer system calls, and the network keeps flowing. */
-const WRITE_BUFFER_BYTES = 1024 * 1024;
 
 /** Blobs under `<root>/<first two hex digits>/<sha256>`; uploads land in `<root>/tmp` first. */
 export class LocalBlobStorage extends BlobStorage {
@@ -26,23 +24,12 @@ export class LocalBlobStorage extends BlobStorage {
     source.on('error', ignoreError);
     await mkdir(this.tmpDir, { recursive: true });
     const tmpPath = path.join(this.tmpDir, randomUUID());
-    const hash = createHash('sha256');
-    let size = 0;
-    const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
-    const meter = new Transform({
-      highWaterMark: WRITE_BUFFER_BYTES,
-      transform(chunk: Buffer, _encoding, done) {
-        size += chunk.length;
-        if (size > maxBytes) return done(new BlobTooLargeError(maxBytes));
-        hash.update(chunk);
-        done(null, chunk);
-      },
-    });
+    const meter = new BlobMeter(options.maxBytes);
     try {
       await pipeline(
         source,
         meter,
-        createWriteStream(tmpPath, { flags: 'wx', highWaterMark: WRITE_BUFFER_BYTES }),
+        createWriteStream(tmpPath, { flags: 'wx', highWaterMark: CHUNK_BYTES }),
       );
     } catch (error) {
       source.off('error', ignoreError);
@@ -50,11 +37,11 @@ export class LocalBlobStorage extends BlobStorage {
       throw error;
     }
     source.off('error', ignoreError);
-    const sha256 = hash.digest('hex');
+    const sha256 = meter.sha256();
     const finalPath = this.pathOf(sha256);
     return {
       sha256,
-      size,
+      size: meter.bytes,
       commit: async () => {
         await mkdir(path.dirname(finalPath), { recursive: true });
         // rename replaces an existing blob atomically: same name, same bytes.
@@ -100,8 +87,14 @@ export class LocalBlobStorage extends BlobStorage {
     };
   }
 
+  async probe(): Promise<void> {
+    await mkdir(this.tmpDir, { recursive: true });
+    const probe = path.join(this.tmpDir, `ready-probe-${randomUUID()}`);
+    await writeFile(probe, 'ok');
+    await rm(probe);
+  }
+
   private pathOf(sha256: string): string {
-    if (!SHA256_HEX.test(sha256)) throw new Error(`not a sha256: ${sha256}`);
-    return path.join(this.root, sha256.slice(0, 2), sha256);
+    return path.join(this.root, sha256.slice(0, 2), checkedSha256(sha256));
   }
 }

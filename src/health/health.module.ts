@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { FilesModule } from '../files/files.module.js';
 import { HealthController } from './health.controller.js';
 import { StorageHealthIndicator } from './storage.health.js';
 
 @Module({
-  imports: [TerminusModule.forRoot({ errorLogStyle: 'json' })],
+  imports: [TerminusModule.forRoot({ errorLogStyle: 'json' }), FilesModule],
   controllers: [HealthController],
   providers: [StorageHealthIndicator],
 })

@@ -1,15 +1,19 @@
-import { rm, statfs, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { statfs } from 'node:fs/promises';
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { AppConfig } from '../config/app-config.js';
+import { BlobStorage } from '../files/blob-storage.js';
 
-/** DATA_DIR accepts a write, and the disk under it has more than the configured floor free. */
+/**
+ * The blob store takes a write (a probe file or object, written and deleted), and the disk under
+ * DATA_DIR has more than the configured floor free.
+ */
 @Injectable()
 export class StorageHealthIndicator {
   constructor(
     private readonly indicators: HealthIndicatorService,
     private readonly config: AppConfig,
+    private readonly storage: BlobStorage,
   ) {}
 
   check<const Key extends string>(key: Key) {
@@ -17,9 +21,7 @@ export class StorageHealthIndicator {
     return this.indicators
       .check(key)
       .attempt(async () => {
-        const probe = path.join(dataDir, `.ready-probe-${process.pid}`);
-        await writeFile(probe, 'ok');
-        await rm(probe);
+        await this.storage.probe();
         const disk = await statfs(dataDir);
         const freeBytes = disk.bavail * disk.bsize;
         if (freeBytes < health.minFreeDiskBytes) {

@@ -57,6 +57,60 @@ describe('loadConfig', () => {
     );
   });
 
+  it('keeps blobs on disk unless STORAGE=s3, which needs a bucket', () => {
+    expect(loadConfig({}, null).storage.kind).toBe('local');
+    expect(() => loadConfig({ STORAGE: 's3' }, null)).toThrow(
+      /S3_BUCKET must be a bucket name .* with STORAGE=s3 \(its default, undefined\)/,
+    );
+    const { storage } = loadConfig(
+      {
+        STORAGE: 's3',
+        S3_BUCKET: 'blobs',
+        S3_ENDPOINT: 'http://minio:9000',
+        S3_FORCE_PATH_STYLE: 'true',
+      },
+      null,
+    );
+    expect(storage).toEqual({
+      kind: 's3',
+      s3: {
+        endpoint: 'http://minio:9000',
+        region: 'us-east-1',
+        bucket: 'blobs',
+        credentials: undefined,
+        forcePathStyle: true,
+      },
+    });
+  });
+
+  it('wants both S3 keys or neither, and never repeats the secret', () => {
+    const s3 = { STORAGE: 's3', S3_BUCKET: 'blobs' };
+    expect(() => loadConfig({ ...s3, S3_ACCESS_KEY_ID: 'AKIA1' }, null)).toThrow(
+      /S3_SECRET_ACCESS_KEY must be set with S3_ACCESS_KEY_ID/,
+    );
+    let message = '';
+    try {
+      loadConfig({ ...s3, S3_SECRET_ACCESS_KEY: 'hunter2' }, null);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('S3_ACCESS_KEY_ID must be set with S3_SECRET_ACCESS_KEY');
+    expect(message).not.toContain('hunter2');
+    const both = { ...s3, S3_ACCESS_KEY_ID: 'AKIA1', S3_SECRET_ACCESS_KEY: 'hunter2' };
+    expect(loadConfig(both, null).storage.s3.credentials).toEqual({
+      accessKeyId: 'AKIA1',
+      secretAccessKey: 'hunter2',
+    });
+  });
+
+  it('holds uploads to 5 GiB with STORAGE=s3, the most one copy in S3 moves', () => {
+    const big = { MAX_UPLOAD_BYTES: String(6 * 1024 ** 3) };
+    expect(loadConfig(big, null).files.maxUploadBytes).toBe(6 * 1024 ** 3);
+    expect(() => loadConfig({ ...big, STORAGE: 's3', S3_BUCKET: 'blobs' }, null)).toThrow(
+      /MAX_UPLOAD_BYTES must be at most 5368709120/,
+    );
+  });
+
   it('never repeats a database URL, which carries a password, in its message', () => {
     let message = '';
     try {
