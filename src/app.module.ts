@@ -15,6 +15,7 @@ import { RemoteWorkersModule } from './remote/remote-workers.module.js';
 import { TasksApiModule } from './tasks/tasks.module.js';
 import { TaskyardModule } from './taskyard.module.js';
 import { TenantLimitsApiModule } from './tenants/tenant-limits.module.js';
+import { TenantPurgeApiModule, TenantPurgeModule } from './tenants/tenant-purge.module.js';
 import { WebhooksApiModule, WebhooksModule } from './webhooks/webhooks.module.js';
 import { WorkersAdminModule } from './worker/workers-admin.module.js';
 
@@ -32,6 +33,7 @@ const API_MODULES: Type[] = [
   FailuresAdminModule,
   WorkersAdminModule,
   TenantLimitsApiModule,
+  TenantPurgeApiModule,
   WebhooksApiModule,
   GatewayModule,
 ];
@@ -62,6 +64,7 @@ export class AppModule {
         MetricsApiModule,
         HealthModule,
         WebhooksModule,
+        TenantPurgeModule,
         ...(extraModules.providers ?? []),
         ...apiModules,
         RouterModule.register([{ path: API_PREFIX, children: apiModules }]),

@@ -26,7 +26,7 @@ export class FilesRepository {
   /** The files' columns for hand-written SQL that returns whole rows. */
   private readonly columns: string;
 
-  constructor(database: Database) {
+  constructor(private readonly database: Database) {
     this.files = database.repository(FileEntity);
     this.columns = entityColumns(this.files.metadata);
   }
@@ -86,6 +86,20 @@ export class FilesRepository {
       [id, tenant ?? null],
     );
     return rows[0];
+  }
+
+  /**
+   * Deletes an upload unless a task takes it as input, checked in the statement itself (a task may
+   * have been created since the caller read it). The blob's hash; undefined when nothing went.
+   */
+  async deleteUnused(id: string): Promise<string | undefined> {
+    const { rows } = await this.database.query<{ sha256: string }>(
+      `DELETE FROM files f WHERE f.id = $1 AND f.task_id IS NULL
+         AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.input_file_id = f.id)
+       RETURNING f.sha256`,
+      [id],
+    );
+    return rows[0]?.sha256;
   }
 
   async isReferenced(tx: Db, sha256: string): Promise<boolean> {

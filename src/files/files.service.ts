@@ -151,13 +151,28 @@ export class FilesService {
       if (!row) notFound(id);
       await this.releaseBlobs([row.sha256]);
     } catch (error) {
-      // A task refers to it: foreign_key_violation, or restrict_violation on newer servers.
-      if (['23503', '23001'].includes((error as { code?: string }).code ?? '')) {
+      if (isStillReferenced(error)) {
         throw new ProblemException({
           status: 409,
           detail: `File ${id} is the input of a task; delete the task first.`,
         });
       }
+      throw error;
+    }
+  }
+
+  /**
+   * Deletes an upload no task takes as input, and its blob unless another row uses it (retention,
+   * tenant deletion). False when a task uses it, or it is gone already.
+   */
+  async deleteUnused(id: string): Promise<boolean> {
+    try {
+      const sha256 = await this.files.deleteUnused(id);
+      if (sha256) await this.releaseBlobs([sha256]);
+      return sha256 !== undefined;
+    } catch (error) {
+      // A task that takes it as input was committed between the check and the delete.
+      if (isStillReferenced(error)) return false;
       throw error;
     }
   }
@@ -179,6 +194,11 @@ export class FilesService {
       }
     }
   }
+}
+
+/** foreign_key_violation, or restrict_violation on newer servers: a task refers to the file. */
+function isStillReferenced(error: unknown): boolean {
+  return ['23503', '23001'].includes((error as { code?: string }).code ?? '');
 }
 
 function notFound(id: string): never {

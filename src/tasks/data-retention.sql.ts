@@ -37,12 +37,6 @@ WHERE f.task_id IS NULL
 ORDER BY f.created_at
 LIMIT $2`;
 
-/** Deletes an upload unless a task refers to it (one may have been created since it was read). */
-const DELETE_UNUSED_FILE = `
-DELETE FROM files f WHERE f.id = $1 AND f.task_id IS NULL
-  AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.input_file_id = f.id)
-RETURNING f.sha256`;
-
 export interface ExpiredTask {
   id: string;
   type: string;
@@ -60,15 +54,4 @@ export async function expiredTasks(
 export async function expiredFiles(db: Db, defaultHours: number, batch: number): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(EXPIRED_FILES, [defaultHours, batch]);
   return rows.map((row) => row.id);
-}
-
-/** The deleted file's blob hash; undefined when a task took it as input meanwhile. */
-export async function deleteUnusedFile(db: Db, id: string): Promise<string | undefined> {
-  try {
-    return (await db.query<{ sha256: string }>(DELETE_UNUSED_FILE, [id])).rows[0]?.sha256;
-  } catch (error) {
-    // A task that refers to it committed after the check: foreign_key or restrict violation.
-    if (['23503', '23001'].includes((error as { code?: string }).code ?? '')) return undefined;
-    throw error;
-  }
 }

@@ -52,6 +52,7 @@ const OPERATIONS: Record<string, string> = {
   'GET /api/v1/admin/workers': 'listWorkers',
   'GET /api/v1/admin/tenants/{tenant}/limits': 'getTenantLimits',
   'PUT /api/v1/admin/tenants/{tenant}/limits': 'setTenantLimits',
+  'DELETE /api/v1/admin/tenants/{tenant}': 'deleteTenant',
   'GET /api/v1/me': 'getMe',
   'GET /api/v1/admin/activity': 'getActivity',
   'GET /api/v1/admin/stuck': 'listStuckJobs',

@@ -93,6 +93,19 @@ export function blobStore(dataDir: string) {
   };
 }
 
+/**
+ * The blob hashes stored under `dataDir` and those the files table refers to, each sorted: equal
+ * when nothing is orphaned and nothing is missing.
+ */
+export async function storedAndReferencedBlobs(
+  database: { query<Row extends object>(sql: string): Promise<Row[]> },
+  dataDir: string,
+): Promise<{ stored: string[]; referenced: string[] }> {
+  const stored = (await blobStore(dataDir).blobs()).map((name) => name.slice(3));
+  const rows = await database.query<{ sha256: string }>('SELECT DISTINCT sha256 FROM files');
+  return { stored: stored.toSorted(), referenced: rows.map((row) => row.sha256).toSorted() };
+}
+
 export interface AbortedUpload {
   /** Bytes of the body written before the connection was destroyed. */
   written: number;

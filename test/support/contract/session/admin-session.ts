@@ -28,6 +28,7 @@ export async function adminSession(session: Session): Promise<void> {
   await job(admin, session.jobId);
   await tenantLimits(session);
   await revokeKey(admin, session.tenant);
+  await deleteTenant(admin);
 }
 
 async function queues(admin: Api): Promise<void> {
@@ -106,4 +107,17 @@ async function revokeKey(admin: Api, tenant: string): Promise<void> {
   expectStatus(await admin.call('get', '/api/v1/tasks', { key, query: {} }), 401);
   const unknown = { id: '00000000-0000-4000-8000-000000000000' };
   expectStatus(await admin.call('delete', '/api/v1/admin/keys/{id}', { path: unknown }), 404);
+}
+
+/** A tenant deleted: 202 with the job doing it; a malformed tenant name is a 422. */
+async function deleteTenant(admin: Api): Promise<void> {
+  const tenant = 'contract-gone';
+  expectStatus(
+    await admin.call('post', '/api/v1/admin/keys', { json: { tenant, name: 'x' } }),
+    201,
+  );
+  const route = '/api/v1/admin/tenants/{tenant}';
+  const accepted = expectStatus(await admin.call('delete', route, { path: { tenant } }), 202);
+  check(accepted.body.tenant === tenant && /^\d+$/.test(accepted.body.jobId), 'the purge job');
+  expectStatus(await admin.call('delete', route, { path: { tenant: 'Not-A-Tenant' } }), 422);
 }
