@@ -12,6 +12,7 @@ import { FailuresAdminModule } from './tasks/failures/failures.module.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { MetricsApiModule } from './metrics/metrics.module.js';
 import { RemoteWorkersModule } from './remote/remote-workers.module.js';
+import { SchedulesApiModule } from './schedules/schedules.module.js';
 import { TasksApiModule } from './tasks/tasks.module.js';
 import { TaskyardModule } from './taskyard.module.js';
 import { TenantLimitsApiModule } from './tenants/tenant-limits.module.js';
@@ -34,6 +35,7 @@ const API_MODULES: Type[] = [
   WorkersAdminModule,
   TenantLimitsApiModule,
   TenantPurgeApiModule,
+  SchedulesApiModule,
   WebhooksApiModule,
   GatewayModule,
 ];

@@ -69,6 +69,13 @@ export class AppConfig {
     /** Uploaded files no task refers to, older than this, are deleted; 0 keeps them. */
     readonly fileRetentionHours: number;
   };
+  /** Recurring tasks (src/schedules). */
+  readonly schedules: {
+    /** The least time between two runs of a schedule. */
+    readonly minIntervalS: number;
+    /** How often worker processes look for due schedules. */
+    readonly pollMs: number;
+  };
   /** Webhook deliveries (src/webhooks). */
   readonly webhooks: {
     /** Attempts per event and endpoint, the first included; retried with the queue's backoff. */
@@ -177,6 +184,10 @@ export class AppConfig {
       idleTimeoutMs: env.HTTP_IDLE_TIMEOUT_MS,
       keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
       maxConnections: env.HTTP_MAX_CONNECTIONS,
+    };
+    this.schedules = {
+      minIntervalS: env.SCHEDULES_MIN_INTERVAL_S,
+      pollMs: env.SCHEDULES_POLL_MS,
     };
     this.tenants = {
       maxRunningTasks: env.TASKS_TENANT_MAX_RUNNING,

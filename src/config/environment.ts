@@ -266,6 +266,14 @@ export class Environment {
   TASKS_RETENTION_HOURS: number = 720;
 
   @IsInt()
+  @Min(1)
+  SCHEDULES_MIN_INTERVAL_S: number = 60;
+
+  @IsInt()
+  @Min(50)
+  SCHEDULES_POLL_MS: number = 1000;
+
+  @IsInt()
   @Min(0)
   FILES_RETENTION_HOURS: number = 720;
 

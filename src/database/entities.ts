@@ -1,5 +1,6 @@
 import { ApiKeyEntity } from '../auth/api-key.entity.js';
 import { FileEntity } from '../files/file.entity.js';
+import { ScheduleEntity } from '../schedules/schedule.entity.js';
 import { TaskEventEntity } from '../tasks/task-event.entity.js';
 import { TaskEntity } from '../tasks/task.entity.js';
 import { TenantLimitsEntity } from '../tenants/tenant-limits.entity.js';
@@ -22,4 +23,5 @@ export const ENTITIES = [
   WebhookEndpointEntity,
   WebhookDeliveryEntity,
   WebhookCallbackSecretEntity,
+  ScheduleEntity,
 ];

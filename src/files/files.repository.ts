@@ -89,13 +89,14 @@ export class FilesRepository {
   }
 
   /**
-   * Deletes an upload unless a task takes it as input, checked in the statement itself (a task may
+   * Deletes an upload unless a task or schedule takes it as input, checked in the statement itself (a task may
    * have been created since the caller read it). The blob's hash; undefined when nothing went.
    */
   async deleteUnused(id: string): Promise<string | undefined> {
     const { rows } = await this.database.query<{ sha256: string }>(
       `DELETE FROM files f WHERE f.id = $1 AND f.task_id IS NULL
          AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.input_file_id = f.id)
+         AND NOT EXISTS (SELECT 1 FROM task_schedules s WHERE s.input_file_id = f.id)
        RETURNING f.sha256`,
       [id],
     );

@@ -154,7 +154,7 @@ export class FilesService {
       if (isStillReferenced(error)) {
         throw new ProblemException({
           status: 409,
-          detail: `File ${id} is the input of a task; delete the task first.`,
+          detail: `File ${id} is the input of a task or schedule; delete that first.`,
         });
       }
       throw error;

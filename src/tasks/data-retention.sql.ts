@@ -34,6 +34,7 @@ WHERE f.task_id IS NULL
   AND coalesce(l.file_retention_hours, $1) > 0
   AND f.created_at < now() - coalesce(l.file_retention_hours, $1) * interval '1 hour'
   AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.input_file_id = f.id)
+  AND NOT EXISTS (SELECT 1 FROM task_schedules s WHERE s.input_file_id = f.id)
 ORDER BY f.created_at
 LIMIT $2`;
 

@@ -3,7 +3,7 @@ import type { Db } from '../database/db.js';
 /**
  * What a tenant has besides its tasks and files: access (its keys, not admin ones: those are the
  * operators'), its webhook endpoints (their deliveries cascade), callback secret, remote workers,
- * limits and queue group. Its tasks lose their callbackUrl so that cancelling them calls nobody.
+ * limits and schedules. Its tasks lose their callbackUrl so that cancelling them calls nobody.
  */
 const FORGET = [
   `DELETE FROM api_keys WHERE tenant = $1 AND role <> 'admin'`,
@@ -11,6 +11,7 @@ const FORGET = [
   `DELETE FROM webhook_callback_secrets WHERE tenant = $1`,
   `DELETE FROM remote_workers WHERE tenant = $1`,
   `DELETE FROM tenant_limits WHERE tenant = $1`,
+  `DELETE FROM task_schedules WHERE tenant = $1`,
   `UPDATE tasks SET callback_url = NULL WHERE tenant = $1 AND callback_url IS NOT NULL`,
 ];
 

@@ -24,6 +24,7 @@ const TASKYARD_TABLES = [
   'schema_repeatables',
   'socket_io_attachments',
   'task_events',
+  'task_schedules',
   'tasks',
   'tenant_limits',
   'webhook_callback_secrets',

@@ -13,6 +13,7 @@ import { operationsSession } from './operations-session.js';
 import { taskTypesSession } from './task-types-session.js';
 import { readmeSession } from './tasks-session.js';
 import { remoteWorkersSession } from './remote-workers-session.js';
+import { schedulesSession } from './schedules-session.js';
 import { taskActions } from './tasks-actions.js';
 import { webhooksSession } from './webhooks-session.js';
 
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
     operationsSession,
     webhooksSession,
     remoteWorkersSession,
+    schedulesSession,
   ];
   for (const part of parts) await part(session);
 }
