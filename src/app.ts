@@ -6,6 +6,8 @@ import type { Logger as PinoLogger } from 'pino';
 import { type AppExtraModules, AppModule } from './app.module.js';
 import { AppConfig } from './config/app-config.js';
 import { PostgresIoAdapter } from './gateway/postgres-io.adapter.js';
+import { listenTarget } from './database/connection-options.js';
+import { IoAdapter } from '@nestjs/platform-socket.io';
 import { API_KEY_SCHEME, API_KEY_SCHEME_DESCRIPTION } from './http/openapi.js';
 import { StorableInputInterceptor } from './http/storable-input.interceptor.js';
 import { createValidationPipe } from './http/validation.js';
@@ -54,7 +56,12 @@ export async function createApp(
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalInterceptors(new StorableInputInterceptor());
   if (config.runsApi) {
-    app.useWebSocketAdapter(new PostgresIoAdapter(app, config.database, rootLogger));
+    const listen = listenTarget(config.database);
+    // Without a direct connection the adapter could not LISTEN: Socket.IO's own in-memory adapter
+    // then (task events reach sockets through TaskEventsListener either way).
+    app.useWebSocketAdapter(
+      listen ? new PostgresIoAdapter(app, listen, rootLogger) : new IoAdapter(app),
+    );
   }
   if (config.docsEnabled && config.runsApi) mountOpenApi(app);
   return app;

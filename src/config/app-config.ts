@@ -1,5 +1,12 @@
 import path from 'node:path';
-import type { Environment, LogLevel, RateLimitStore, Role, StorageKind } from './environment.js';
+import type {
+  Environment,
+  LogLevel,
+  Pooler,
+  RateLimitStore,
+  Role,
+  StorageKind,
+} from './environment.js';
 
 /** The validated settings, handed out through dependency injection (the class is its own token). */
 export class AppConfig {
@@ -32,6 +39,13 @@ export class AppConfig {
     readonly runMigrations: boolean;
     /** Where Taskyard's tables, types and functions live (the search_path of its connections). */
     readonly schema: string;
+    /** A direct connection for LISTEN and migrations when `url` leads to a pooler; else `url`. */
+    readonly listenUrl?: string;
+    /** No LISTEN anywhere (DATABASE_LISTEN_URL=none): the queue and the live feed poll. */
+    readonly pollOnly: boolean;
+    readonly pooler: Pooler;
+    /** Named prepared statements for the hot queries (off for poolers that cannot keep them). */
+    readonly preparedStatements: boolean;
   };
   readonly health: {
     readonly minFreeDiskBytes: number;
@@ -164,6 +178,10 @@ export class AppConfig {
       connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
       runMigrations: env.MIGRATIONS_RUN,
       schema: env.DATABASE_SCHEMA,
+      listenUrl: env.DATABASE_LISTEN_URL === 'none' ? undefined : env.DATABASE_LISTEN_URL,
+      pollOnly: env.DATABASE_LISTEN_URL === 'none',
+      pooler: env.DATABASE_POOLER,
+      preparedStatements: env.DATABASE_PREPARED_STATEMENTS,
     };
     this.health = {
       minFreeDiskBytes: env.HEALTH_MIN_FREE_DISK_MB * 1024 * 1024,

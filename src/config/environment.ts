@@ -26,6 +26,10 @@ export type RateLimitStore = (typeof RATE_LIMIT_STORES)[number];
 export const STORAGE_KINDS = ['local', 's3'] as const;
 export type StorageKind = (typeof STORAGE_KINDS)[number];
 
+/** `transaction`: DATABASE_URL leads to a transaction pooler (PgBouncer's pool_mode=transaction). */
+export const POOLERS = ['none', 'transaction'] as const;
+export type Pooler = (typeof POOLERS)[number];
+
 /** A schema name that needs no quoting: lower case, at most PostgreSQL's 63 bytes. */
 export const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -38,6 +42,19 @@ const toBoolean = ({ obj, key }: { obj: Record<string, unknown>; key: string }):
   if (['false', '0', 'no', 'off'].includes(normalized)) return false;
   return value;
 };
+
+/** Holds unless the settings are in a combination `allowed` refuses; the message says why. */
+const AllowedWith = (
+  allowed: (settings: Environment) => boolean,
+  message: string,
+): PropertyDecorator =>
+  ValidateBy({
+    name: 'allowedWith',
+    validator: {
+      validate: (_value: unknown, args) => allowed(args?.object as Environment),
+      defaultMessage: () => `$property ${message}`,
+    },
+  });
 
 /** A duration that must be at least twice another setting's: one late heartbeat is no death. */
 const AtLeastTwice = (other: keyof Environment): PropertyDecorator =>
@@ -98,8 +115,32 @@ export class Environment {
   @Min(100)
   DATABASE_CONNECT_TIMEOUT_MS: number = 5000;
 
+  /** A direct connection for LISTEN and migrations; `none`: poll only. */
+  @IsOptional()
+  @Matches(/^none$|^postgres(ql)?:\/\/\S+$/, {
+    message: 'must be a postgres:// or postgresql:// URL, or none',
+  })
+  @AllowedWith((env) => Boolean(env.DATABASE_URL), 'needs DATABASE_URL')
+  DATABASE_LISTEN_URL?: string;
+
+  @IsIn(POOLERS)
+  @AllowedWith(
+    (env) => env.DATABASE_POOLER === 'none' || Boolean(env.DATABASE_LISTEN_URL),
+    'transaction needs DATABASE_LISTEN_URL (a direct URL, or none): LISTEN cannot go through it',
+  )
+  DATABASE_POOLER: Pooler = 'none';
+
   @Transform(toBoolean)
   @IsBoolean()
+  DATABASE_PREPARED_STATEMENTS: boolean = true;
+
+  @Transform(toBoolean)
+  @IsBoolean()
+  @AllowedWith(
+    (env) =>
+      !env.MIGRATIONS_RUN || env.DATABASE_POOLER === 'none' || env.DATABASE_LISTEN_URL !== 'none',
+    'needs a direct connection (migrations hold a session lock): with DATABASE_POOLER=transaction and DATABASE_LISTEN_URL=none, set it to false and run npm run migration:run against PostgreSQL itself',
+  )
   MIGRATIONS_RUN: boolean = true;
 
   @Matches(SCHEMA_NAME, {

@@ -6,7 +6,12 @@ import { AppConfig } from './app-config.js';
 import { Environment } from './environment.js';
 
 /** Variables whose values must never appear in an error message or a log line. */
-const SECRET_VARIABLES = new Set(['DATABASE_URL', 'ADMIN_API_KEY', 'S3_SECRET_ACCESS_KEY']);
+const SECRET_VARIABLES = new Set([
+  'DATABASE_URL',
+  'DATABASE_LISTEN_URL',
+  'ADMIN_API_KEY',
+  'S3_SECRET_ACCESS_KEY',
+]);
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

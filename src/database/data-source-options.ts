@@ -1,12 +1,18 @@
-import type { DataSourceOptions } from 'typeorm';
+import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions.js';
 import type { AppConfig } from '../config/app-config.js';
-import { pgConnectionSettings } from './connection-options.js';
+import { type ConnectionTarget, pgConnectionSettings } from './connection-options.js';
 import { ENTITIES } from './entities.js';
 
-/** TypeORM on `pg`, schema owned by the SQL files in migrations/ (never synchronize). */
-export function dataSourceOptions(config: AppConfig): DataSourceOptions {
+/**
+ * TypeORM on `pg`, schema owned by the SQL files in migrations/ (never synchronize); on `target`
+ * when not DATABASE_URL (the direct connection for migrations).
+ */
+export function dataSourceOptions(
+  config: AppConfig,
+  target: ConnectionTarget = config.database,
+): PostgresDataSourceOptions {
   const { poolSize, connectTimeoutMs } = config.database;
-  const { connectionString, options } = pgConnectionSettings(config.database);
+  const { connectionString, ...extra } = pgConnectionSettings(target);
   return {
     type: 'postgres',
     url: connectionString,
@@ -19,6 +25,6 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
     poolSize,
     connectTimeoutMS: connectTimeoutMs,
     applicationName: `taskyard-${config.role}`,
-    extra: { options },
+    extra,
   };
 }

@@ -5,9 +5,12 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { Database, TASKYARD_DATA_SOURCE } from './database.js';
 import { dataSourceOptions } from './data-source-options.js';
-import { runMigrations } from './migrator.js';
+import { assertPooledSearchPath, migrateDirect } from './startup-migrations.js';
 
-/** Brings the schema up to date before the application takes traffic. */
+/**
+ * Brings the schema up to date before the application takes traffic, and checks that pooled
+ * connections find it.
+ */
 @Injectable()
 export class MigrateOnStartup implements OnModuleInit {
   constructor(
@@ -17,11 +20,14 @@ export class MigrateOnStartup implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    if (!this.config.database.runMigrations) return;
-    const applied = await runMigrations(this.dataSource, this.config.database.schema);
-    if (applied.length > 0) {
-      this.logger.info({ migrations: applied.map((m) => m.version) }, 'migrations applied');
+    const { runMigrations, pooler, schema } = this.config.database;
+    if (runMigrations) {
+      const applied = await migrateDirect(this.config, this.dataSource);
+      if (applied.length > 0) {
+        this.logger.info({ migrations: applied.map((m) => m.version) }, 'migrations applied');
+      }
     }
+    if (pooler === 'transaction') await assertPooledSearchPath(this.dataSource, schema);
   }
 }
 

@@ -7,6 +7,7 @@ import { createRootLogger } from '../logging/root-logger.js';
 import { dataSourceOptions } from './data-source-options.js';
 import { EmbeddedPostgres } from './embedded-postgres.js';
 import { MIGRATIONS_DIR, runMigrations } from './migrator.js';
+import { migrationTarget } from './startup-migrations.js';
 
 const USAGE = 'usage: migration-cli run | create <snake_case_name>';
 
@@ -25,7 +26,7 @@ async function run(): Promise<void> {
     ? undefined
     : await EmbeddedPostgres.start(config.dataDir, logger);
   if (embedded) config = config.withDatabaseUrl(embedded.url);
-  const dataSource = new DataSource(dataSourceOptions(config));
+  const dataSource = new DataSource(dataSourceOptions(config, migrationTarget(config.database)));
   try {
     await dataSource.initialize();
     const applied = await runMigrations(dataSource, config.database.schema);

@@ -1,6 +1,6 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
-import { PgListener } from '../database/pg-listener.js';
+import { type ChannelWatch, listenOrPoll } from '../database/listen-or-poll.js';
 import { JOBS_CHANNEL } from '../jobs/db.js';
 import { ContextLogger, InjectLogger } from '../logging/logger.js';
 
@@ -11,7 +11,7 @@ import { ContextLogger, InjectLogger } from '../logging/logger.js';
  */
 @Injectable()
 export class JobsWakeup implements OnApplicationShutdown {
-  private listener?: PgListener;
+  private listener?: ChannelWatch;
   private starting?: Promise<void>;
   /** Each waiting claim's wake-up, with the queue it waits on. */
   private readonly waiters = new Map<() => void, string>();
@@ -45,17 +45,17 @@ export class JobsWakeup implements OnApplicationShutdown {
 
   private start(): Promise<void> {
     this.starting ??= (async () => {
-      this.listener = new PgListener(
+      this.listener = await listenOrPoll(
         this.config.database,
+        this.config.jobs.pollIntervalMs,
         JOBS_CHANNEL,
         {
           onNotification: (payload) => this.notified(payload),
-          // Reconnected: anything may have been missed, so every waiter claims again.
-          onConnectionChange: (connected) => connected && this.wakeAll(),
+          // Anything may have been missed (a reconnection, or no LISTEN): every waiter claims again.
+          onMaybeMissed: () => this.wakeAll(),
         },
         this.logger.logger,
       );
-      await this.listener.start();
     })();
     return this.starting;
   }

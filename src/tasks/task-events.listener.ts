@@ -5,7 +5,9 @@ import {
 } from '@nestjs/common';
 import { ContextLogger, InjectLogger } from '../logging/logger.js';
 import { AppConfig } from '../config/app-config.js';
-import { PgListener } from '../database/pg-listener.js';
+import { Database } from '../database/database.js';
+import { type ChannelWatch, listenOrPoll } from '../database/listen-or-poll.js';
+import { EventLogWatch } from './event-log-watch.js';
 
 /** The channel task_event_insert() notifies: `<task id>:<seq>` per event. */
 export const TASK_EVENTS_CHANNEL = 'taskyard_task_events';
@@ -21,29 +23,36 @@ export type EventSubscriber = (taskId: string | undefined, seq?: number) => void
  */
 @Injectable()
 export class TaskEventsListener implements OnApplicationBootstrap, OnApplicationShutdown {
-  private listener?: PgListener;
+  private listener?: ChannelWatch;
   private readonly waiters = new Map<string, Set<Waiter>>();
   private readonly subscribers = new Set<EventSubscriber>();
+  /** Poll-only mode's question: were task events committed since the last poll? */
+  private readonly eventLog: EventLogWatch;
 
   constructor(
     private readonly config: AppConfig,
+    database: Database,
     @InjectLogger('task-events') private readonly logger: ContextLogger,
-  ) {}
+  ) {
+    this.eventLog = new EventLogWatch(database);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     // Only API processes answer long polls.
     if (!this.config.runsApi) return;
-    this.listener = new PgListener(
+    this.listener = await listenOrPoll(
       this.config.database,
+      this.config.jobs.pollIntervalMs,
       TASK_EVENTS_CHANNEL,
       {
         onNotification: (payload) => this.dispatch(payload),
-        // While it was down, events may have been missed: wake everyone to re-read.
-        onConnectionChange: (connected) => connected && this.wakeAll(),
+        // Events may have been missed (a reconnection, or no LISTEN at all): everyone re-reads.
+        onMaybeMissed: () => this.wakeAll(),
+        // Poll-only: one query per interval; everyone re-reads only when events were committed.
+        hasNews: () => this.eventLog.moved(),
       },
       this.logger.logger,
     );
-    await this.listener.start();
   }
 
   async onApplicationShutdown(): Promise<void> {

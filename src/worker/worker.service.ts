@@ -18,7 +18,11 @@ import { JobsMetrics } from '../jobs/jobs.metrics.js';
 import { claimJobs } from '../jobs/sql/claim.sql.js';
 import type { Outcome } from '../jobs/sql/finish.sql.js';
 import { AttemptRunner } from './attempt-runner.js';
-import { type ConnectionTarget, pgConnectionSettings } from '../database/connection-options.js';
+import {
+  type ConnectionTarget,
+  listenTarget,
+  pgConnectionSettings,
+} from '../database/connection-options.js';
 import { PgListener } from '../database/pg-listener.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { OutcomeWriter } from './outcome-writer.js';
@@ -102,17 +106,25 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     return this.listener?.connected ?? false;
   }
 
+  /** No LISTEN at all (DATABASE_LISTEN_URL=none): the poll timer and lease renewals do its work. */
+  get pollOnly(): boolean {
+    return this.config.database.pollOnly;
+  }
+
   async onApplicationBootstrap(): Promise<void> {
-    this.listener = new PgListener(
-      this.config.database,
-      JOBS_CHANNEL,
-      {
-        onNotification: (payload) => this.dispatch(payload),
-        onConnectionChange: (connected) => this.metrics.listenerConnected.set(connected ? 1 : 0),
-      },
-      this.logger.logger,
-    );
-    await this.listener.start();
+    const target = listenTarget(this.config.database);
+    if (target) {
+      this.listener = new PgListener(
+        target,
+        JOBS_CHANNEL,
+        {
+          onNotification: (payload) => this.dispatch(payload),
+          onConnectionChange: (connected) => this.metrics.listenerConnected.set(connected ? 1 : 0),
+        },
+        this.logger.logger,
+      );
+      await this.listener.start();
+    }
     this.pollTimer = setInterval(() => this.fill(), this.config.jobs.pollIntervalMs);
     this.leases.start();
     await this.registry.start();
@@ -256,10 +268,11 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
 
 /**
  * The worker's own small pool for claims and lease renewals, whose commits do not wait for the WAL
- * flush (synchronous_commit=off). If PostgreSQL itself crashes, the last fraction of a second of
- * claims may be forgotten: those jobs are simply claimed again, and a job running twice is what
- * at-least-once execution already allows. Enqueues and outcomes go through the main pool and wait
- * for the flush as usual.
+ * flush (synchronous_commit=off; not through a transaction pooler, which takes no start-up
+ * options). If PostgreSQL itself crashes, the last fraction of a second of claims may be
+ * forgotten: those jobs are simply claimed again, and a job running twice is what at-least-once
+ * execution already allows. Enqueues and outcomes go through the main pool and wait for the flush
+ * as usual.
  */
 function claimPool(database: ConnectionTarget): Pool {
   return new Pool({

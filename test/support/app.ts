@@ -56,7 +56,12 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     api: options.apiModules,
     providers: options.modules,
   });
-  await app.listen(0, '127.0.0.1');
+  await app.listen(0, '127.0.0.1').catch(async (error: unknown) => {
+    // A start-up that fails (a test of a refusal) must not leave its pools and timers behind.
+    await app.close().catch(() => undefined);
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  });
   const address = app.getHttpServer().address();
   if (typeof address !== 'object' || !address) throw new Error('the test app is not listening');
   return {

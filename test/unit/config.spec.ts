@@ -3,6 +3,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config/load-config.js';
 
+/** The message of the ConfigError that `env` gets. */
+function refusal(env: NodeJS.ProcessEnv): string {
+  try {
+    loadConfig(env, null);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('the settings were accepted');
+}
+
 describe('loadConfig', () => {
   it('applies the documented defaults when nothing is set', () => {
     const config = loadConfig({}, null);
@@ -112,13 +122,37 @@ describe('loadConfig', () => {
   });
 
   it('never repeats a database URL, which carries a password, in its message', () => {
-    let message = '';
-    try {
-      loadConfig({ DATABASE_URL: 'mysql://user:hunter2@db/app' }, null);
-    } catch (error) {
-      message = (error as Error).message;
-    }
+    const message = refusal({ DATABASE_URL: 'mysql://user:hunter2@db/app' });
     expect(message).toContain('DATABASE_URL must be a postgres:// or postgresql:// URL');
+    expect(message).not.toContain('hunter2');
+  });
+
+  it('wants a direct connection for LISTEN and migrations when DATABASE_URL leads to a transaction pooler', () => {
+    const pooled = {
+      DATABASE_URL: 'postgres://app@bouncer:6432/app',
+      DATABASE_POOLER: 'transaction',
+    };
+    expect(() => loadConfig(pooled, null)).toThrow(
+      /DATABASE_POOLER transaction needs DATABASE_LISTEN_URL/,
+    );
+    const direct = loadConfig(
+      { ...pooled, DATABASE_LISTEN_URL: 'postgres://app:hunter2@db:5432/app' },
+      null,
+    );
+    expect(direct.database).toMatchObject({ pooler: 'transaction', pollOnly: false });
+    expect(() => loadConfig({ ...pooled, DATABASE_LISTEN_URL: 'none' }, null)).toThrow(
+      /MIGRATIONS_RUN needs a direct connection/,
+    );
+    const pollOnly = loadConfig(
+      { ...pooled, DATABASE_LISTEN_URL: 'none', MIGRATIONS_RUN: 'false' },
+      null,
+    );
+    expect(pollOnly.database).toMatchObject({ pollOnly: true, listenUrl: undefined });
+  });
+
+  it('takes DATABASE_LISTEN_URL only beside DATABASE_URL, and never repeats it', () => {
+    const message = refusal({ DATABASE_LISTEN_URL: 'postgres://app:hunter2@db/app' });
+    expect(message).toContain('DATABASE_LISTEN_URL needs DATABASE_URL');
     expect(message).not.toContain('hunter2');
   });
 
