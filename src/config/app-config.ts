@@ -51,6 +51,19 @@ export class AppConfig {
     readonly minFreeDiskBytes: number;
     readonly maxHeapBytes: number;
     readonly checkTimeoutMs: number;
+    /** GET /health/queue's thresholds (src/health/queue.health.ts). */
+    readonly queue: {
+      /** The longest a runnable job may have waited. */
+      readonly maxWaitMs: number;
+      /** Stuck running jobs tolerated. */
+      readonly maxStuck: number;
+      /** Alive workers needed while a job is runnable; 0: not checked. */
+      readonly minWorkers: number;
+      /** Workers gone silent without a clean stop tolerated... */
+      readonly maxStaleWorkers: number;
+      /** ...counting those that went silent within this many milliseconds. */
+      readonly staleWorkerWindowMs: number;
+    };
   };
   readonly auth: {
     /** Seeded as an admin key at start-up. */
@@ -187,6 +200,13 @@ export class AppConfig {
       minFreeDiskBytes: env.HEALTH_MIN_FREE_DISK_MB * 1024 * 1024,
       maxHeapBytes: env.HEALTH_MAX_HEAP_MB * 1024 * 1024,
       checkTimeoutMs: env.HEALTH_CHECK_TIMEOUT_MS,
+      queue: {
+        maxWaitMs: env.HEALTH_QUEUE_MAX_WAIT_MS,
+        maxStuck: env.HEALTH_QUEUE_MAX_STUCK,
+        minWorkers: env.HEALTH_QUEUE_MIN_WORKERS,
+        maxStaleWorkers: env.HEALTH_QUEUE_MAX_STALE_WORKERS,
+        staleWorkerWindowMs: env.HEALTH_QUEUE_STALE_WORKER_WINDOW_MS,
+      },
     };
     this.auth = {
       adminApiKey: env.ADMIN_API_KEY,

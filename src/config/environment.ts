@@ -200,6 +200,28 @@ export class Environment {
   @Min(100)
   HEALTH_CHECK_TIMEOUT_MS: number = 2000;
 
+  @IsInt()
+  @Min(0)
+  @Max(2147483647)
+  HEALTH_QUEUE_MAX_WAIT_MS: number = 300000;
+
+  @IsInt()
+  @Min(0)
+  HEALTH_QUEUE_MAX_STUCK: number = 0;
+
+  @IsInt()
+  @Min(0)
+  HEALTH_QUEUE_MIN_WORKERS: number = 1;
+
+  @IsInt()
+  @Min(0)
+  HEALTH_QUEUE_MAX_STALE_WORKERS: number = 0;
+
+  @IsInt()
+  @Min(0)
+  @Max(2147483647)
+  HEALTH_QUEUE_STALE_WORKER_WINDOW_MS: number = 3600000;
+
   @Transform(toBoolean)
   @IsBoolean()
   DOCS_ENABLED: boolean = true;

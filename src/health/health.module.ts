@@ -2,11 +2,12 @@ import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { FilesModule } from '../files/files.module.js';
 import { HealthController } from './health.controller.js';
+import { QueueHealthIndicator } from './queue.health.js';
 import { StorageHealthIndicator } from './storage.health.js';
 
 @Module({
   imports: [TerminusModule.forRoot({ errorLogStyle: 'json' }), FilesModule],
   controllers: [HealthController],
-  providers: [StorageHealthIndicator],
+  providers: [StorageHealthIndicator, QueueHealthIndicator],
 })
 export class HealthModule {}

@@ -53,6 +53,15 @@ export class HandlerRegistry implements OnModuleInit {
     return [...this.handlers.values()];
   }
 
+  /** The time limits handlers declare, by job type (the worker's limit when a job sets none). */
+  timeoutsByType(): Record<string, number> {
+    const limits: Record<string, number> = {};
+    for (const { type, options } of this.handlers.values()) {
+      if (options.timeoutMs !== undefined) limits[type] = options.timeoutMs;
+    }
+    return limits;
+  }
+
   /** Adds a handler found elsewhere than on a @JobHandler method (task processors register here). */
   register(meta: JobHandlerMetadata, handle: JobHandlerFunction, name: string): void {
     const existing = this.handlers.get(meta.type);

@@ -71,6 +71,20 @@ SELECT * FROM (
 WHERE $2::text IS NULL OR (gone_at IS NULL) = ($2 = 'alive')
 ORDER BY started_at DESC, id`;
 
+/**
+ * For GET /health/queue: workers alive (Taskyard processes and remote workers, by worker_alive()),
+ * and processes that went silent without a clean stop ($1 ms without a heartbeat) within the last
+ * $2 ms, so that one crash is reported for a while and not until retention deletes its row. Both
+ * tables hold a row per worker seen within the retention period and are read whole.
+ */
+const COUNTS = `
+SELECT
+  (SELECT count(*) FROM worker_processes WHERE worker_alive(gone_at, last_seen_at, $1))::int
+    + (SELECT count(*) FROM remote_workers WHERE worker_alive(NULL, last_seen_at, $1))::int AS alive,
+  (SELECT count(*) FROM worker_processes
+   WHERE gone_at IS NULL AND NOT worker_alive(gone_at, last_seen_at, $1)
+     AND last_seen_at >= now() - ($1::int + $2::bigint) * interval '1 millisecond')::int AS stale`;
+
 /** Rows of processes not heard from since the cut-off (the retention job). */
 const PRUNE = `
 DELETE FROM worker_processes WHERE last_seen_at < now() - $1::bigint * interval '1 millisecond'`;
@@ -114,4 +128,16 @@ export async function listWorkers(
 
 export async function pruneWorkers(db: Db, olderThanMs: number): Promise<number> {
   return (await db.query(PRUNE, [olderThanMs])).rowCount ?? 0;
+}
+
+export async function countWorkers(
+  db: Db,
+  goneAfterMs: number,
+  staleWindowMs: number,
+): Promise<{ alive: number; stale: number }> {
+  const { rows } = await db.query<{ alive: number; stale: number }>(COUNTS, [
+    goneAfterMs,
+    staleWindowMs,
+  ]);
+  return rows[0] ?? { alive: 0, stale: 0 };
 }

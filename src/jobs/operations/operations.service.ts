@@ -78,10 +78,7 @@ export class OperationsService {
   /** Oldest first; a job both over its limit and lapsing is reported as over_time_limit. */
   async stuck(): Promise<StuckJob[]> {
     const { leaseMs, defaultTimeoutMs } = this.config.jobs;
-    const handlerTimeoutMs: Record<string, number> = {};
-    for (const { type, options } of this.handlers.all()) {
-      if (options.timeoutMs !== undefined) handlerTimeoutMs[type] = options.timeoutMs;
-    }
+    const handlerTimeoutMs = this.handlers.timeoutsByType();
     const rows = await stuckJobs(this.db, { leaseMs, handlerTimeoutMs, defaultTimeoutMs });
     return rows.map(toStuckJob);
   }

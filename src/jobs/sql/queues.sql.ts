@@ -40,3 +40,31 @@ export async function pausedQueues(db: Db): Promise<Set<string>> {
 export async function setQueuePaused(db: Db, queue: string, paused: boolean): Promise<void> {
   await db.query(SET_PAUSED, [queue, paused]);
 }
+
+/**
+ * How long the oldest runnable job (queued, due, in a queue not paused) has waited since it became
+ * due, in milliseconds; 0 when none is runnable.
+ * A skip scan over jobs_claim_idx (priority DESC, run_at, id, partial on queued rows): one probe
+ * per distinct priority finds the next lower one, then per priority the index is read in run_at
+ * order up to the first due row of an unpaused queue. A full min(run_at) would read the whole
+ * backlog, the very thing that is large when this is asked.
+ */
+const OLDEST_RUNNABLE = `
+WITH RECURSIVE priorities AS (
+  (SELECT priority FROM jobs WHERE status = 'queued' ORDER BY priority DESC LIMIT 1)
+  UNION ALL
+  SELECT (SELECT j.priority FROM jobs j
+          WHERE j.status = 'queued' AND j.priority < p.priority ORDER BY j.priority DESC LIMIT 1)
+  FROM priorities p WHERE p.priority IS NOT NULL
+)
+SELECT COALESCE(extract(epoch FROM now() - min(o.run_at)) * 1000, 0)::float8 AS waited_ms
+FROM priorities p CROSS JOIN LATERAL (
+  SELECT j.run_at FROM jobs j
+  WHERE j.status = 'queued' AND j.priority = p.priority AND j.run_at <= now()
+    AND NOT EXISTS (SELECT 1 FROM job_queues q WHERE q.name = j.queue AND q.paused)
+  ORDER BY j.run_at LIMIT 1) o`;
+
+export async function oldestRunnableWaitMs(db: Db): Promise<number> {
+  const { rows } = await db.query<{ waited_ms: number }>(OLDEST_RUNNABLE);
+  return Math.round(rows[0]?.waited_ms ?? 0);
+}

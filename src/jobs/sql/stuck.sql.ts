@@ -15,6 +15,10 @@ export interface StuckRow {
   lease_lapsing: boolean;
 }
 
+/** The limit a worker gives a job: its timeout_ms, else its handler's ($2 by type), else $3. */
+const TIME_LIMIT = `CROSS JOIN LATERAL (
+    SELECT COALESCE(j.timeout_ms, ($2::jsonb ->> j.type)::int, $3::int) AS time_limit_ms) l`;
+
 /**
  * Running jobs past their time limit, or whose lease has less than a third of JOBS_LEASE_MS left
  * (a live worker renews every third, so a healthy lease never gets that low) or has run out
@@ -29,8 +33,7 @@ SELECT * FROM (
          now() - j.started_at > l.time_limit_ms * interval '1 millisecond' AS over_time_limit,
          j.lease_expires_at < now() + $1::int / 3 * interval '1 millisecond' AS lease_lapsing
   FROM jobs j
-  CROSS JOIN LATERAL (
-    SELECT COALESCE(j.timeout_ms, ($2::jsonb ->> j.type)::int, $3::int) AS time_limit_ms) l
+  ${TIME_LIMIT}
   LEFT JOIN tasks t ON t.job_id = j.id
   WHERE j.status = 'running') AS s
 WHERE over_time_limit OR lease_lapsing
@@ -43,8 +46,31 @@ export interface StuckLimits {
   defaultTimeoutMs: number;
 }
 
+const valuesOf = (limits: StuckLimits): unknown[] => [
+  limits.leaseMs,
+  JSON.stringify(limits.handlerTimeoutMs),
+  limits.defaultTimeoutMs,
+];
+
 export async function stuckJobs(db: Db, limits: StuckLimits): Promise<StuckRow[]> {
-  const { leaseMs, handlerTimeoutMs, defaultTimeoutMs } = limits;
-  const values = [leaseMs, JSON.stringify(handlerTimeoutMs), defaultTimeoutMs];
-  return (await db.query<StuckRow>(STUCK, values)).rows;
+  return (await db.query<StuckRow>(STUCK, valuesOf(limits))).rows;
+}
+
+/**
+ * Running jobs no worker is getting anywhere with, for GET /health/queue: past their time limit by
+ * more than a lease period (the worker fails an attempt at its limit, so one still running then
+ * has a handler or worker that hangs), or whose lease ran out more than a lease period ago (a live
+ * reaper returns those to the queue within JOBS_REAPER_INTERVAL_MS). The grace keeps a job that
+ * is being finished or reaped this very moment from counting. Running rows only, like STUCK.
+ */
+const STUCK_COUNT = `
+SELECT count(*)::int AS stuck FROM jobs j
+  ${TIME_LIMIT}
+WHERE j.status = 'running'
+  AND (now() - j.started_at > (l.time_limit_ms::bigint + $1::int) * interval '1 millisecond'
+       OR j.lease_expires_at < now() - $1::int * interval '1 millisecond')`;
+
+export async function countStuckJobs(db: Db, limits: StuckLimits): Promise<number> {
+  const { rows } = await db.query<{ stuck: number }>(STUCK_COUNT, valuesOf(limits));
+  return rows[0]?.stuck ?? 0;
 }

@@ -21,6 +21,8 @@ export async function adminSession(session: Session): Promise<void> {
   const live = expectStatus(await admin.call('get', '/health/live', { key: null }), 200);
   check(live.body.status === 'ok', 'live');
   expectStatus(await admin.call('get', '/health/ready', { key: null }), 200);
+  const queue = expectStatus(await admin.call('get', '/health/queue', { key: null }), 200);
+  check(queue.body.details.workers?.alive !== undefined, 'the queue check counts workers');
   const metrics = expectStatus(await admin.call('get', '/metrics', { key: null }), 200);
   check(text(metrics.body).includes('# HELP'), 'the Prometheus text format');
   await queues(admin);
