@@ -56,7 +56,7 @@ export async function createTasks(
   return tasks;
 }
 
-/** The service's own view of the feed's delay (gateway_event_delay_seconds on /metrics). */
+/** The service's own view of the feed's delay (taskyard_gateway_event_delay_seconds on /metrics). */
 export interface EmitDelay {
   count: number;
   sumSeconds: number;
@@ -69,9 +69,11 @@ export async function emitDelay(client: HttpClient): Promise<EmitDelay> {
   if (status !== 200) throw new Error(`GET /metrics: ${status}`);
   const value = (pattern: RegExp): number => Number(pattern.exec(body)?.[1] ?? Number.NaN);
   return {
-    count: value(/^gateway_event_delay_seconds_count(?:\{[^}]*\})? (\S+)$/m),
-    sumSeconds: value(/^gateway_event_delay_seconds_sum(?:\{[^}]*\})? (\S+)$/m),
-    within50ms: value(/^gateway_event_delay_seconds_bucket\{[^}]*le="0\.05"[^}]*\} (\S+)$/m),
+    count: value(/^taskyard_gateway_event_delay_seconds_count(?:\{[^}]*\})? (\S+)$/m),
+    sumSeconds: value(/^taskyard_gateway_event_delay_seconds_sum(?:\{[^}]*\})? (\S+)$/m),
+    within50ms: value(
+      /^taskyard_gateway_event_delay_seconds_bucket\{[^}]*le="0\.05"[^}]*\} (\S+)$/m,
+    ),
   };
 }
 

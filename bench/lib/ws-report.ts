@@ -160,7 +160,7 @@ function followLines(label: string, name: string, result: FollowResult): string[
       `client event loop delay p99 ${formatMeasure(result.clientLoopDelayP99Ms)} ms, max ` +
       `${formatMeasure(result.clientLoopDelayMaxMs)} ms` +
       (delay && delay.count > 0
-        ? `; service's own emit delay (gateway_event_delay_seconds): mean ` +
+        ? `; service's own emit delay (taskyard_gateway_event_delay_seconds): mean ` +
           `${formatMeasure((delay.sumSeconds / delay.count) * 1000)} ms, ` +
           `${((delay.within50ms / delay.count) * 100).toFixed(1)}% within 50 ms`
         : ''),

@@ -91,6 +91,7 @@ export class SocketAdmission implements OnApplicationShutdown {
   /** Every message spends from the connection's budget; past it, an error ack, then the door. */
   private limit(session: SocketSession, packet: unknown[], next: (error?: Error) => void): void {
     if (session.limiter.take()) return next();
+    this.metrics.messagesRefused.inc();
     const ack = packet.at(-1);
     if (typeof ack === 'function') {
       const error = problemOf({
@@ -105,6 +106,7 @@ export class SocketAdmission implements OnApplicationShutdown {
         'error',
         problemOf({ status: 429, detail: 'Too many messages on this connection: it was closed.' }),
       );
+      if (session.socket.connected) this.metrics.dropped.inc({ reason: 'flood' });
       session.socket.disconnect(true);
     }
   }
@@ -114,6 +116,7 @@ export class SocketAdmission implements OnApplicationShutdown {
       const session = this.sessions.get(socket);
       if (session && !(await this.keys.authenticate(session.key))) {
         socket.emit('error', problemOf({ status: 401, detail: 'The API key has been revoked.' }));
+        this.metrics.dropped.inc({ reason: 'revoked' });
         socket.disconnect(true);
       }
     }

@@ -81,6 +81,7 @@ export class TasksGateway
 
   handleDisconnect(socket: Socket): void {
     this.metrics.clients.dec();
+    this.metrics.disconnects.inc();
     const session = this.admission.sessionOf(socket);
     if (!session) return;
     this.metrics.subscriptions.dec(session.subscriptions);

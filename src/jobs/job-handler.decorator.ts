@@ -13,7 +13,10 @@ export interface JobHandlerOptions {
   backoff?: { baseMs?: number; maxMs?: number };
   /** Recurring: enqueue one job of this type per tick of this cron expression (UTC). */
   cron?: string;
-  /** The queue recurring jobs go to. */
+  /**
+   * The queue this type's jobs go to: recurring ones are enqueued there, and the type's metrics
+   * start at 0 under it (an enqueue names its own queue; `default` when it names none).
+   */
   queue?: string;
 }
 

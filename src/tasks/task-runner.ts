@@ -7,6 +7,7 @@ import { ProcessorRegistry, type RegisteredProcessor } from './processor-registr
 import { ProgressCoalescer } from './progress-coalescer.js';
 import type { TaskEntity } from './task.entity.js';
 import { TASK_JOB_PREFIX, type TaskProgress } from './task.js';
+import { TASKS_QUEUE } from './task-creator.js';
 import type { TaskContext, TaskInputFile } from './task-processor.decorator.js';
 import { TasksRepository } from './tasks.repository.js';
 
@@ -31,7 +32,10 @@ export class TaskRunner implements OnModuleInit {
     for (const processor of this.processors.all()) {
       const { type, concurrency, timeoutMs, maxAttempts } = processor.meta;
       this.handlers.register(
-        { type: `${TASK_JOB_PREFIX}${type}`, options: { concurrency, timeoutMs, maxAttempts } },
+        {
+          type: `${TASK_JOB_PREFIX}${type}`,
+          options: { concurrency, timeoutMs, maxAttempts, queue: TASKS_QUEUE },
+        },
         (payload, job) => this.run(processor, payload as { taskId: string }, job),
         `${processor.instance.constructor.name}.process`,
       );

@@ -58,7 +58,7 @@ export class WebhookJobs {
     private readonly breakers: DestinationBreakers,
   ) {}
 
-  @JobHandler(FANOUT_JOB_TYPE, { maxAttempts: 5 })
+  @JobHandler(FANOUT_JOB_TYPE, { maxAttempts: 5, queue: WEBHOOKS_QUEUE })
   async fanout(payload: unknown): Promise<{ deliveries: number }> {
     const ref = payload as EventRef;
     const found = await this.eventOf(ref);
@@ -80,7 +80,7 @@ export class WebhookJobs {
     return { deliveries: deliveries.length };
   }
 
-  @JobHandler(DELIVER_JOB_TYPE)
+  @JobHandler(DELIVER_JOB_TYPE, { queue: WEBHOOKS_QUEUE })
   async deliver(payload: unknown, context: JobContext): Promise<{ statusCode: number | null }> {
     const ref = payload as DeliveryRef;
     const found = await this.eventOf(ref);

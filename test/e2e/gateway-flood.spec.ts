@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import request from 'supertest';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { bearer, createUserKey } from '../support/auth.js';
+import { scrape, valueOf } from '../support/metrics.js';
 import { connectTasks } from '../support/sockets.js';
 import { createTask } from '../support/tasks.js';
 
@@ -93,6 +94,20 @@ describe('a flood of messages from one socket', () => {
     expect(during.readiness.every((status) => status === 200)).toBe(true);
     expect(flooded.acks.rateLimited).toBeGreaterThan(0);
     expect(flooded.drops).toBeGreaterThan(0);
+    // What an alert on /metrics sees of it: refusals, and the sockets closed for flooding.
+    const metrics = await scrape(testApp.baseUrl);
+    const drops = valueOf(metrics, 'taskyard_gateway_connections_dropped_total', {
+      reason: 'flood',
+    });
+    // At least the client's count: the server may drop its last socket as it stops counting.
+    expect(drops).toBeGreaterThanOrEqual(flooded.drops);
+    expect(
+      valueOf(metrics, 'taskyard_gateway_connections_dropped_total', { reason: 'revoked' }),
+    ).toBe(0);
+    expect(valueOf(metrics, 'taskyard_gateway_messages_refused_total')).toBeGreaterThanOrEqual(
+      flooded.acks.rateLimited,
+    );
+    expect(valueOf(metrics, 'taskyard_gateway_disconnects_total')).toBeGreaterThanOrEqual(drops);
   }, 60_000);
 
   it('caps the subscriptions of one socket with an error ack, and keeps the connection', async () => {

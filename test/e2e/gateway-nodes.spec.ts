@@ -47,8 +47,8 @@ describe('the /tasks namespace across two API nodes', () => {
     const onA = await connectTasks(nodeA.baseUrl, { token: TEST_ADMIN_KEY });
     clients.push(onA);
     const metrics = (await request(nodeA.baseUrl).get('/metrics').expect(200)).text;
-    expect(metrics).toMatch(/^gateway_clients [1-9]/m);
-    expect(metrics).toContain('gateway_events_emitted_total');
-    expect(metrics).toContain('gateway_event_delay_seconds_bucket');
+    expect(metrics).toMatch(/^taskyard_gateway_clients [1-9]/m);
+    expect(metrics).toContain('taskyard_gateway_events_emitted_total');
+    expect(metrics).toContain('taskyard_gateway_event_delay_seconds_bucket');
   });
 });

@@ -336,16 +336,24 @@ describe('the queue in one process', () => {
 
   it('reports queue metrics and a ready worker', async () => {
     const metrics = (await request(testApp.baseUrl).get('/metrics').expect(200)).text;
-    expect(metrics).toMatch(/^jobs_enqueued_total\{queue="default",type="test.run"\} [1-9]/m);
-    expect(metrics).toMatch(/^jobs_completed_total\{queue="default",type="test.run"\} [1-9]/m);
-    expect(metrics).toMatch(/^jobs_failed_total\{queue="default",type="test.run"\} [1-9]/m);
-    expect(metrics).toMatch(/^jobs_retried_total\{queue="default",type="test.run"\} [1-9]/m);
     expect(metrics).toMatch(
-      /^job_duration_seconds_count\{queue="default",type="test.run",outcome="succeeded"\}/m,
+      /^taskyard_jobs_enqueued_total\{queue="default",type="test.run"\} [1-9]/m,
     );
-    expect(metrics).toMatch(/^job_queue_wait_seconds_count/m);
-    expect(metrics).toMatch(/^jobs_listener_connected 1$/m);
-    expect(metrics).toMatch(/^jobs_live\{queue="default",status="queued"\} \d+$/m);
+    expect(metrics).toMatch(
+      /^taskyard_jobs_completed_total\{queue="default",type="test.run"\} [1-9]/m,
+    );
+    expect(metrics).toMatch(
+      /^taskyard_jobs_failed_total\{queue="default",type="test.run"\} [1-9]/m,
+    );
+    expect(metrics).toMatch(
+      /^taskyard_jobs_retried_total\{queue="default",type="test.run"\} [1-9]/m,
+    );
+    expect(metrics).toMatch(
+      /^taskyard_job_duration_seconds_count\{queue="default",type="test.run",outcome="succeeded"\}/m,
+    );
+    expect(metrics).toMatch(/^taskyard_job_queue_wait_seconds_count/m);
+    expect(metrics).toMatch(/^taskyard_jobs_listener_connected 1$/m);
+    expect(metrics).toMatch(/^taskyard_jobs_live\{queue="default",status="queued"\} \d+$/m);
 
     const ready = await request(testApp.baseUrl).get('/health/ready').expect(200);
     expect(ready.body.details.worker).toMatchObject({ status: 'up', listener: true });

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import request from 'supertest';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { bearer, createUserKey } from '../support/auth.js';
@@ -5,34 +6,10 @@ import { pauseQueue } from '../support/held-input.js';
 import { ProbeModule } from '../support/probe.module.js';
 import { createTask, TASKS_PATH, waitForTask } from '../support/tasks.js';
 import { waitFor } from '../support/wait.js';
-
-type Labels = Record<string, string>;
-
-/** The samples of `name` in a Prometheus text exposition, with their labels. */
-function samples(metrics: string, name: string): { labels: Labels; value: number }[] {
-  const found: { labels: Labels; value: number }[] = [];
-  for (const line of metrics.split('\n')) {
-    const match = /^([a-z_:]+)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (match?.[1] !== name) continue;
-    const labels = Object.fromEntries(
-      [...(match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]),
-    );
-    found.push({ labels, value: Number(match[3]) });
-  }
-  return found;
-}
-
-/** The value of the one sample of `name` whose labels include `labels`; 0 when there is none. */
-function valueOf(metrics: string, name: string, labels: Labels): number {
-  const matching = samples(metrics, name).filter((s) =>
-    Object.entries(labels).every(([k, v]) => s.labels[k] === v),
-  );
-  if (matching.length > 1) throw new Error(`${matching.length} samples of ${name} match`);
-  return matching[0]?.value ?? 0;
-}
+import { families, type Labels, samples, scrape as scrapeOf, valueOf } from '../support/metrics.js';
 
 const requestCount = (metrics: string, labels: Labels): number =>
-  valueOf(metrics, 'http_request_duration_seconds_count', labels);
+  valueOf(metrics, 'taskyard_http_request_duration_seconds_count', labels);
 
 describe('GET /metrics', () => {
   let testApp: TestApp;
@@ -47,14 +24,64 @@ describe('GET /metrics', () => {
   });
   afterAll(() => testApp.close());
 
-  const scrape = async (): Promise<string> =>
-    (await request(testApp.baseUrl).get('/metrics').expect(200)).text;
+  const scrape = () => scrapeOf(testApp.baseUrl);
 
   it('serves process metrics in the Prometheus text format', async () => {
     const response = await request(testApp.baseUrl).get('/metrics').expect(200);
     expect(response.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     expect(response.text).toMatch(/^# TYPE process_cpu_user_seconds_total counter$/m);
     expect(valueOf(response.text, 'nodejs_heap_size_used_bytes', {})).toBeGreaterThan(0);
+  });
+
+  it('names every metric of its own taskyard_… and says which build runs', async () => {
+    const metrics = await scrape();
+    const own = [...families(metrics).keys()].filter(
+      (name) => !name.startsWith('process_') && !name.startsWith('nodejs_'),
+    );
+    expect(own.length).toBeGreaterThan(10);
+    expect(own.filter((name) => !name.startsWith('taskyard_'))).toEqual([]);
+    // Counters end in _total; histograms of durations are in seconds.
+    for (const [name, type] of families(metrics)) {
+      if (type === 'counter') expect(name).toMatch(/_total$/);
+      if (type === 'histogram' && name.startsWith('taskyard_')) expect(name).toMatch(/_seconds$/);
+    }
+    const version = (
+      JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
+        version: string;
+      }
+    ).version;
+    expect(samples(metrics, 'taskyard_build_info')).toEqual([
+      { labels: { version, node: process.version }, value: 1 },
+    ]);
+  });
+
+  it('has every job counter at 0 and the live gauge at 0 before any job ran', async () => {
+    const metrics = await scrape();
+    for (const name of ['enqueued', 'completed', 'failed', 'retried', 'cancelled']) {
+      for (const labels of [
+        { queue: 'tasks', type: 'task:echo' },
+        { queue: 'tasks', type: 'task:csv.import' },
+        { queue: 'webhooks', type: 'taskyard.webhooks.deliver' },
+        { queue: 'default', type: 'taskyard.jobs.prune' },
+      ]) {
+        const found = samples(metrics, `taskyard_jobs_${name}_total`).filter(
+          (s) => s.labels.queue === labels.queue && s.labels.type === labels.type,
+        );
+        expect([name, labels, found.map((s) => s.value)]).toEqual([name, labels, [0]]);
+      }
+    }
+    const live = samples(metrics, 'taskyard_jobs_live');
+    for (const queue of ['tasks', 'webhooks', 'default'])
+      for (const status of ['queued', 'running'])
+        expect(live).toContainEqual({ labels: { queue, status }, value: 0 });
+    for (const reason of ['flood', 'revoked'])
+      expect(samples(metrics, 'taskyard_gateway_connections_dropped_total')).toContainEqual({
+        labels: { reason },
+        value: 0,
+      });
+    expect(samples(metrics, 'taskyard_gateway_messages_refused_total')).toEqual([
+      { labels: {}, value: 0 },
+    ]);
   });
 
   it('times each request once, under its method, route template and status', async () => {
@@ -74,13 +101,14 @@ describe('GET /metrics', () => {
     expect(requestCount(after, invalid) - requestCount(before, invalid)).toBe(1);
     expect(after).not.toContain('/no/such/route');
     // Buckets are cumulative and end at the count; the sum grew by the time taken.
-    const buckets = samples(after, 'http_request_duration_seconds_bucket')
+    const buckets = samples(after, 'taskyard_http_request_duration_seconds_bucket')
       .filter((s) => s.labels.route === items.route && s.labels.status_code === '200')
       .map((s) => s.value);
     expect(buckets.length).toBeGreaterThan(1);
     expect(buckets).toEqual(buckets.toSorted((a, b) => a - b));
     expect(buckets.at(-1)).toBe(requestCount(after, items));
-    const sum = (metrics: string) => valueOf(metrics, 'http_request_duration_seconds_sum', items);
+    const sum = (metrics: string) =>
+      valueOf(metrics, 'taskyard_http_request_duration_seconds_sum', items);
     expect(sum(after)).toBeGreaterThan(sum(before));
   });
 
@@ -98,13 +126,13 @@ describe('GET /metrics', () => {
     // The counter moves just after the outcome is written: wait for it, then check it is exact.
     const after = await waitFor('the completions to be counted', async () => {
       const metrics = await scrape();
-      return grew(metrics, 'jobs_completed_total') >= 4 && metrics;
+      return grew(metrics, 'taskyard_jobs_completed_total') >= 4 && metrics;
     });
-    expect(grew(after, 'jobs_enqueued_total')).toBe(4);
-    expect(grew(after, 'jobs_completed_total')).toBe(4);
-    expect(grew(after, 'jobs_failed_total')).toBe(0);
-    expect(grew(after, 'job_queue_wait_seconds_count')).toBe(4);
-    expect(grew(after, 'job_duration_seconds_count', { outcome: 'succeeded' })).toBe(4);
+    expect(grew(after, 'taskyard_jobs_enqueued_total')).toBe(4);
+    expect(grew(after, 'taskyard_jobs_completed_total')).toBe(4);
+    expect(grew(after, 'taskyard_jobs_failed_total')).toBe(0);
+    expect(grew(after, 'taskyard_job_queue_wait_seconds_count')).toBe(4);
+    expect(grew(after, 'taskyard_job_duration_seconds_count', { outcome: 'succeeded' })).toBe(4);
   });
 
   it('reports queued and running jobs as the database holds them', async () => {
@@ -123,7 +151,7 @@ describe('GET /metrics', () => {
       );
       const database = Object.fromEntries(rows.map((r) => [r.status, r.n]));
       expect(database).toEqual({ queued: 3, running: 2 });
-      const live = samples(metrics, 'jobs_live').filter((s) => s.labels.queue === 'tasks');
+      const live = samples(metrics, 'taskyard_jobs_live').filter((s) => s.labels.queue === 'tasks');
       expect(Object.fromEntries(live.map((s) => [s.labels.status, s.value]))).toEqual(database);
     } finally {
       for (const task of tasks)
