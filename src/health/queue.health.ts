@@ -1,18 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type HealthIndicatorFunction, HealthIndicatorService } from '@nestjs/terminus';
 import { AppConfig } from '../config/app-config.js';
-import { Database } from '../database/database.js';
-import { HandlerRegistry } from '../jobs/handler-registry.js';
-import { oldestRunnableWaitMs } from '../jobs/sql/queues.sql.js';
-import { countStuckJobs } from '../jobs/sql/stuck.sql.js';
-import { countWorkers } from '../worker/worker-processes.sql.js';
-
-interface QueueFigures {
-  oldestWaitMs: number;
-  stuck: number;
-  alive: number;
-  stale: number;
-}
+import { type QueueFigures, QueueFiguresReader } from './queue-figures.js';
 
 /** An indicator's figures, and why it is down (undefined: up). */
 type Verdict = { data: Record<string, number>; problem?: string };
@@ -26,13 +15,12 @@ export class QueueHealthIndicator {
   constructor(
     private readonly indicators: HealthIndicatorService,
     private readonly config: AppConfig,
-    private readonly database: Database,
-    private readonly handlers: HandlerRegistry,
+    private readonly reader: QueueFiguresReader,
   ) {}
 
   /** The three checks, judged on one read of the queue. */
   checks(): HealthIndicatorFunction[] {
-    const figures = this.read();
+    const figures = withTimeout(this.reader.read(), this.config.health.checkTimeoutMs);
     // Each check awaits it; this keeps a failed read from counting as unhandled meanwhile.
     figures.catch(() => undefined);
     const { maxWaitMs, maxStuck, minWorkers, maxStaleWorkers } = this.config.health.queue;
@@ -76,22 +64,6 @@ export class QueueHealthIndicator {
     } catch (error) {
       return session.down({ message: (error as Error).message });
     }
-  }
-
-  private async read(): Promise<QueueFigures> {
-    const { health, jobs, workers } = this.config;
-    const db = this.database.pool;
-    const reads = Promise.all([
-      oldestRunnableWaitMs(db),
-      countStuckJobs(db, {
-        leaseMs: jobs.leaseMs,
-        handlerTimeoutMs: this.handlers.timeoutsByType(),
-        defaultTimeoutMs: jobs.defaultTimeoutMs,
-      }),
-      countWorkers(db, workers.goneAfterMs, health.queue.staleWorkerWindowMs),
-    ]);
-    const [oldestWaitMs, stuck, counts] = await withTimeout(reads, health.checkTimeoutMs);
-    return { oldestWaitMs, stuck, ...counts };
   }
 }
 

@@ -8,6 +8,8 @@ type JobLabels = 'queue' | 'type';
 
 const LIVE_STATUSES = ['queued', 'running'] as const;
 
+const LISTENER_METRIC = 'taskyard_jobs_listener_connected';
+
 /** Live jobs by queue and status, and every queue job_queues knows (paused or resumed once). */
 const LIVE_COUNTS = `
 SELECT queue, status::text, count(*)::int AS count FROM jobs
@@ -42,10 +44,10 @@ export class JobsMetrics implements OnApplicationBootstrap {
   readonly cancelled: Counter<JobLabels>;
   readonly duration: Histogram<JobLabels | 'outcome'>;
   readonly queueWait: Histogram<JobLabels>;
-  readonly listenerConnected: Gauge;
+  private readonly listenerConnected: Gauge;
 
   constructor(
-    registry: MetricsRegistry,
+    private readonly registry: MetricsRegistry,
     database: Database,
     private readonly handlers: HandlerRegistry,
   ) {
@@ -81,10 +83,11 @@ export class JobsMetrics implements OnApplicationBootstrap {
       buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 60, 300, 3600],
       registers,
     });
+    // Registered by reportListener(): API roles and poll-only workers have no listener to report.
     this.listenerConnected = new Gauge({
-      name: 'taskyard_jobs_listener_connected',
+      name: LISTENER_METRIC,
       help: '1 while the worker LISTENs for new jobs, 0 while it falls back to polling',
-      registers,
+      registers: [],
     });
     const known = this.knownQueues;
     const live = new Gauge({
@@ -108,6 +111,13 @@ export class JobsMetrics implements OnApplicationBootstrap {
       },
     });
     void live;
+  }
+
+  /** Exposes taskyard_jobs_listener_connected, for a worker that LISTENs. */
+  reportListener(): Gauge {
+    if (!this.registry.getSingleMetric(LISTENER_METRIC))
+      this.registry.registerMetric(this.listenerConnected);
+    return this.listenerConnected;
   }
 
   onApplicationBootstrap(): void {

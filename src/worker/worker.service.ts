@@ -114,12 +114,13 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
   async onApplicationBootstrap(): Promise<void> {
     const target = listenTarget(this.config.database);
     if (target) {
+      const connected = this.metrics.reportListener();
       this.listener = new PgListener(
         target,
         JOBS_CHANNEL,
         {
           onNotification: (payload) => this.dispatch(payload),
-          onConnectionChange: (connected) => this.metrics.listenerConnected.set(connected ? 1 : 0),
+          onConnectionChange: (up) => connected.set(up ? 1 : 0),
         },
         this.logger.logger,
       );

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { scrape, valueOf } from '../support/metrics.js';
 import { type OpenApiDocument, responseSchema, schemaErrors } from '../support/openapi.js';
 
 const ROUTE = '/health/queue';
@@ -98,6 +99,11 @@ describe('GET /health/queue', () => {
     expect(late.body.error.backlog.oldestWaitMs).toBeGreaterThanOrEqual(3_600_000);
     expect(late.body.error.backlog.message).toMatch(/oldest runnable job has waited \d+ ms/);
     expect(late.body.info).toMatchObject({ stuck: { status: 'up' }, workers: { alive: 1 } });
+    const metrics = await scrape(app.baseUrl);
+    expect(valueOf(metrics, 'taskyard_jobs_oldest_runnable_wait_seconds')).toBeGreaterThanOrEqual(
+      3600,
+    );
+    expect(valueOf(metrics, 'taskyard_workers_alive')).toBe(1);
     // A backlog is no reason to take this process out of a load balancer.
     await request(app.baseUrl).get('/health/ready').expect(200);
   });
@@ -141,6 +147,7 @@ describe('GET /health/queue', () => {
     expect(Object.keys(response.body.error)).toEqual(['stuck']);
     expect(response.body.error.stuck).toMatchObject({ status: 'down', stuck: 2, maxStuck: 0 });
     expect(response.body.error.stuck.message).toBe('2 running jobs are stuck, over 0');
+    expect(valueOf(await scrape(app.baseUrl), 'taskyard_jobs_stuck')).toBe(2);
   });
 
   it('fails on a worker process gone silent without stopping, within the window only', async () => {
@@ -154,6 +161,7 @@ describe('GET /health/queue', () => {
     expect(Object.keys(response.body.error)).toEqual(['workers']);
     expect(response.body.error.workers).toMatchObject({ alive: 1, stale: 1, maxStaleWorkers: 0 });
     expect(response.body.error.workers.message).toMatch(/1 worker processes went silent/);
+    expect(valueOf(await scrape(app.baseUrl), 'taskyard_workers_stale')).toBe(1);
   });
 
   it('takes its thresholds from the settings', async () => {
