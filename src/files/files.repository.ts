@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type Repository } from 'typeorm';
+import { In, type Repository } from 'typeorm';
 import { Database } from '../database/database.js';
 import type { Db } from '../database/db.js';
 import { entityColumns } from '../database/entity-columns.js';
@@ -77,6 +77,15 @@ export class FilesRepository {
 
   async listArtifacts(taskId: string): Promise<FileEntity[]> {
     return this.files.find({ where: { taskId }, order: { artifactName: 'ASC' } });
+  }
+
+  /** The blob hashes of the tasks' artifacts. */
+  async artifactBlobs(taskIds: string[]): Promise<string[]> {
+    const rows = await this.files.find({
+      select: { sha256: true },
+      where: { taskId: In(taskIds) },
+    });
+    return rows.map((row) => row.sha256);
   }
 
   /** Undefined when no row matched; throws a foreign-key violation when a task still uses it. */

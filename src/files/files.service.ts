@@ -138,6 +138,10 @@ export class FilesService {
     return this.files.listArtifacts(taskId);
   }
 
+  artifactBlobs(taskIds: string[]): Promise<string[]> {
+    return this.files.artifactBlobs(taskIds);
+  }
+
   open(file: FileEntity, range?: ByteRange): Promise<Readable> {
     return this.storage.open(file.sha256, range);
   }
@@ -175,6 +179,13 @@ export class FilesService {
       if (isStillReferenced(error)) return false;
       throw error;
     }
+  }
+
+  /** deleteUnused for each; answers how many went. */
+  async deleteManyUnused(ids: string[]): Promise<number> {
+    let deleted = 0;
+    for (const id of ids) if (await this.deleteUnused(id)) deleted += 1;
+    return deleted;
   }
 
   /** Removes the blobs no row refers to any more. Never throws: a leftover blob is only space. */

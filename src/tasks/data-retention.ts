@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { Database } from '../database/database.js';
 import { FilesService } from '../files/files.service.js';
-import { ContextLogger, InjectLogger } from '../logging/logger.js';
 import { removeInBatches } from '../database/remove-in-batches.js';
 import { expiredFiles, expiredTasks } from './data-retention.sql.js';
 import { TasksService } from './tasks.service.js';
@@ -12,8 +11,9 @@ const BATCH = 500;
 /**
  * Deletes what has outlived its retention (TASKS_RETENTION_HOURS, FILES_RETENTION_HOURS, or the
  * tenant's own ages): finished tasks the way DELETE /tasks/{id} does (their processor's cleanup,
- * events, artifacts, blobs), and uploads no task refers to. One task or file per statement, so no
- * lock is held for long and claims never wait on it. Run by the retention job.
+ * events, artifacts, blobs), and uploads no task refers to. 500 tasks per statement (a file per
+ * statement), so no lock is held for long, and claims (on jobs) never wait on it. Run by the
+ * retention job.
  */
 @Injectable()
 export class DataRetention {
@@ -22,7 +22,6 @@ export class DataRetention {
     private readonly config: AppConfig,
     private readonly tasks: TasksService,
     private readonly files: FilesService,
-    @InjectLogger('retention') private readonly logger: ContextLogger,
   ) {}
 
   async pruneTasks(): Promise<number> {
@@ -30,8 +29,7 @@ export class DataRetention {
     return removeInBatches({
       size: BATCH,
       next: () => expiredTasks(this.database.pool, hours, BATCH),
-      remove: (task) => this.tasks.deleteFinished(task),
-      onError: (task, error) => this.couldNotDelete(error, { taskId: task.id }),
+      remove: (tasks) => this.tasks.deleteManyFinished(tasks),
     });
   }
 
@@ -40,15 +38,7 @@ export class DataRetention {
     return removeInBatches({
       size: BATCH,
       next: () => expiredFiles(this.database.pool, hours, BATCH),
-      remove: (id) => this.files.deleteUnused(id),
-      onError: (id, error) => this.couldNotDelete(error, { fileId: id }),
+      remove: (ids) => this.files.deleteManyUnused(ids),
     });
-  }
-
-  private couldNotDelete(error: unknown, what: object): void {
-    this.logger.warn(
-      { err: error, ...what },
-      'retention could not delete it; the next run tries again',
-    );
   }
 }

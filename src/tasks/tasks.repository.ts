@@ -267,8 +267,12 @@ export class TasksRepository {
   }
 
   /** Deletes a finished task (its events and artifact rows go with it); false if it was not finished. */
-  async deleteFinished(id: string): Promise<boolean> {
-    const { affected } = await this.tasks.delete({ id, status: In([...FINISHED_STATUSES]) });
-    return affected === 1;
+  /** Deletes those of the tasks that are finished; answers how many went. */
+  async deleteFinished(ids: string[]): Promise<number> {
+    const { affected } = await this.tasks.delete({
+      id: In(ids),
+      status: In([...FINISHED_STATUSES]),
+    });
+    return affected ?? 0;
   }
 }

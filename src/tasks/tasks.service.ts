@@ -109,11 +109,21 @@ export class TasksService {
    * used. False when it was no longer finished.
    */
   async deleteFinished(task: Pick<TaskEntity, 'id' | 'type' | 'tenant'>): Promise<boolean> {
-    await this.processors.get(task.type)?.instance.cleanup?.(task);
-    const artifacts = await this.files.listArtifacts(task.id);
-    if (!(await this.tasks.deleteFinished(task.id))) return false;
-    await this.files.releaseBlobs(artifacts.map((a) => a.sha256));
-    return true;
+    return (await this.deleteManyFinished([task])) === 1;
+  }
+
+  /**
+   * deleteFinished for many tasks at once (retention, tenant deletion): the processors' cleanups,
+   * then one statement for the rows, then the blobs. Answers how many were deleted.
+   */
+  async deleteManyFinished(tasks: Pick<TaskEntity, 'id' | 'type' | 'tenant'>[]): Promise<number> {
+    if (tasks.length === 0) return 0;
+    for (const task of tasks) await this.processors.get(task.type)?.instance.cleanup?.(task);
+    const ids = tasks.map((task) => task.id);
+    const blobs = await this.files.artifactBlobs(ids);
+    const deleted = await this.tasks.deleteFinished(ids);
+    await this.files.releaseBlobs(blobs);
+    return deleted;
   }
 
   async find(caller: Caller, id: string): Promise<TaskEntity> {

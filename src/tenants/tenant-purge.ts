@@ -51,19 +51,15 @@ export class TenantPurge {
       await this.jobs.cancelMany(jobs);
       jobs = await unfinishedJobs(db, tenant, jobs.at(-1) ?? '0', BATCH);
     }
-    const onError = (item: unknown, error: unknown) =>
-      this.logger.warn({ err: error, tenant, item }, 'tenant purge could not delete it yet');
     const tasksDeleted = await removeInBatches({
       size: BATCH,
       next: () => finishedTasks(db, tenant, BATCH),
-      remove: (task) => this.tasks.deleteFinished(task),
-      onError,
+      remove: (tasks) => this.tasks.deleteManyFinished(tasks),
     });
     const filesDeleted = await removeInBatches({
       size: BATCH,
       next: () => uploadsOf(db, tenant, BATCH),
-      remove: (id) => this.files.deleteUnused(id),
-      onError,
+      remove: (ids) => this.files.deleteManyUnused(ids),
     });
     const remaining = await remainingOf(db, tenant);
     this.logger.info({ tenant, tasksDeleted, filesDeleted, remaining }, 'tenant purge pass');
