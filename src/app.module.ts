@@ -1,5 +1,6 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { APP_FILTER, RouterModule } from '@nestjs/core';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { Logger } from 'pino';
 import { AppConfig } from './config/app-config.js';
 import { DashboardModule } from './dashboard/dashboard.module.js';
@@ -15,6 +16,7 @@ import { RemoteWorkersModule } from './remote/remote-workers.module.js';
 import { SchedulesApiModule } from './schedules/schedules.module.js';
 import { TasksApiModule } from './tasks/tasks.module.js';
 import { TaskyardModule } from './taskyard.module.js';
+import { TracingModule } from './tracing/tracing.module.js';
 import { TenantLimitsApiModule } from './tenants/tenant-limits.module.js';
 import { TenantPurgeApiModule, TenantPurgeModule } from './tenants/tenant-purge.module.js';
 import { WebhooksApiModule, WebhooksModule } from './webhooks/webhooks.module.js';
@@ -44,6 +46,8 @@ const API_MODULES: Type[] = [
 export interface AppExtraModules {
   api?: Type[];
   providers?: Type[];
+  /** Where spans go instead of OTLP, tracing on whatever the settings say (tests' in-memory exporter). */
+  traceExporter?: SpanExporter;
 }
 
 @Module({})
@@ -62,6 +66,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
+        TracingModule.forRoot(config.tracing, extraModules.traceExporter),
         TaskyardModule.forConfig(config, rootLogger),
         MetricsApiModule,
         HealthModule,

@@ -11,7 +11,7 @@ type NamedSettings = 'DATABASE_URL' | 'DATABASE_SCHEMA' | 'ROLE';
 /**
  * Every other setting, by the name of its environment variable, with the same default and the same
  * checks as in `.env.example`. Those of the HTTP service (PORT, HTTP_*, GATEWAY_*, auth, docs) have
- * no effect inside a host application.
+ * no effect inside a host application, nor OTEL_*: Taskyard's spans go to the host's tracer provider.
  */
 export type TaskyardSettings = {
   [Name in Exclude<keyof Environment, NamedSettings>]?: Environment[Name];

@@ -176,7 +176,7 @@ $$;
 -- transaction when an endpoint of the task's tenant subscribes to it: the event and its webhooks
 -- commit together or not at all. The same for a terminal event of a task with a callback_url
 -- (CALLBACK_EVENT_TYPES in src/webhooks/webhook-events.ts). One read of the task by its key, then
--- at most one probe of webhook_endpoints_tenant_idx.
+-- at most one probe of webhook_endpoints_tenant_idx, and for a fan-out a read of its job by its key.
 CREATE OR REPLACE FUNCTION task_events_webhooks() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF EXISTS (SELECT 1 FROM tasks t
@@ -186,9 +186,12 @@ BEGIN
                     OR EXISTS (SELECT 1 FROM webhook_endpoints e
                                WHERE e.tenant = t.tenant
                                  AND 'task.' || NEW.kind = ANY (e.events)))) THEN
-    INSERT INTO jobs (queue, type, payload, max_attempts)
+    -- The fan-out continues the task's trace, stored with the task's job (src/tracing).
+    INSERT INTO jobs (queue, type, payload, max_attempts, trace_parent)
       VALUES ('webhooks', 'taskyard.webhooks.fanout',
-              jsonb_build_object('taskId', NEW.task_id, 'seq', NEW.seq), 5);
+              jsonb_build_object('taskId', NEW.task_id, 'seq', NEW.seq), 5,
+              (SELECT j.trace_parent FROM tasks t JOIN jobs j ON j.id = t.job_id
+               WHERE t.id = NEW.task_id));
     PERFORM pg_notify('taskyard_jobs', 'queue:webhooks');
   END IF;
   RETURN NULL;

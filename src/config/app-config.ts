@@ -30,6 +30,13 @@ export class AppConfig {
     };
   };
   readonly shutdownGraceMs: number;
+  /** OpenTelemetry traces (src/tracing), sent over OTLP/HTTP. */
+  readonly tracing: {
+    readonly enabled: boolean;
+    /** Where spans are POSTed: OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces, as the specification says. */
+    readonly url: string;
+    readonly serviceName: string;
+  };
   readonly docsEnabled: boolean;
   readonly database: {
     /** Empty when the embedded PostgreSQL is to be started; set to its URL once it runs. */
@@ -184,6 +191,13 @@ export class AppConfig {
       },
     };
     this.shutdownGraceMs = env.SHUTDOWN_GRACE_MS;
+    const exporter = env.OTEL_TRACES_EXPORTER;
+    const endpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4318';
+    this.tracing = {
+      enabled: exporter === 'otlp' || (exporter === undefined && !!env.OTEL_EXPORTER_OTLP_ENDPOINT),
+      url: `${endpoint.replace(/\/+$/, '')}/v1/traces`,
+      serviceName: env.OTEL_SERVICE_NAME,
+    };
     this.docsEnabled = env.DOCS_ENABLED;
     this.database = {
       url: env.DATABASE_URL,

@@ -23,6 +23,9 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export const RATE_LIMIT_STORES = ['postgres', 'memory'] as const;
 export type RateLimitStore = (typeof RATE_LIMIT_STORES)[number];
 
+export const TRACES_EXPORTERS = ['otlp', 'none'] as const;
+export type TracesExporter = (typeof TRACES_EXPORTERS)[number];
+
 export const STORAGE_KINDS = ['local', 's3'] as const;
 export type StorageKind = (typeof STORAGE_KINDS)[number];
 
@@ -183,6 +186,18 @@ export class Environment {
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
+
+  /** OpenTelemetry's own variables (src/tracing): traces are off unless one of the first two is set. */
+  @IsOptional()
+  @IsIn(TRACES_EXPORTERS)
+  OTEL_TRACES_EXPORTER?: TracesExporter;
+
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'must be an http:// or https:// URL' })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  @IsString()
+  OTEL_SERVICE_NAME: string = 'taskyard';
 
   @IsInt()
   @Min(0)

@@ -20,8 +20,15 @@ export class InvalidJobSpecError extends TypeError {
   override readonly name = 'InvalidJobSpecError';
 }
 
-/** Checks a spec and turns it into one input row; throws InvalidJobSpecError. */
-export function prepareJob(spec: JobSpec, defaultMaxAttempts: number): PreparedJob {
+/**
+ * Checks a spec and turns it into one input row; throws InvalidJobSpecError. `traceParent`: the
+ * caller's, for a spec that does not say.
+ */
+export function prepareJob(
+  spec: JobSpec,
+  defaultMaxAttempts: number,
+  traceParent?: string,
+): PreparedJob {
   const problem = specProblem(spec);
   if (problem) throw new InvalidJobSpecError(`Invalid job: ${problem}`);
   const row: EnqueueRow = {
@@ -36,6 +43,7 @@ export function prepareJob(spec: JobSpec, defaultMaxAttempts: number): PreparedJ
     idempotency_key: spec.idempotencyKey ?? null,
     concurrency_key: spec.concurrencyKey ?? null,
     group_key: spec.groupKey ?? null,
+    trace_parent: spec.traceParent === undefined ? (traceParent ?? null) : spec.traceParent,
   };
   let json: string;
   try {

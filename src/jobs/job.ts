@@ -20,6 +20,11 @@ export interface JobSpec {
   concurrencyKey?: string;
   /** Fairness: at most JOBS_GROUP_MAX_RUNNING running jobs per group. */
   groupKey?: string;
+  /**
+   * The W3C traceparent the job's runs continue (src/tracing). Unset: the active span's, if any;
+   * null: none (a batch written in another caller's async context says so).
+   */
+  traceParent?: string | null;
 }
 
 export interface Job {
@@ -62,6 +67,8 @@ export interface ClaimedJob {
   leaseToken: string;
   /** When the job became runnable (epoch ms). */
   runAtMs: number;
+  /** Stored when it was queued inside a trace: its runs are spans of that trace. */
+  traceParent?: string;
 }
 
 /** A row of the jobs table as `pg` returns it (bigint columns arrive as strings). */

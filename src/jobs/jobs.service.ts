@@ -11,6 +11,7 @@ import { JobsMetrics } from './jobs.metrics.js';
 import { cancelJobs, retryJobs, selectJob } from './sql/control.sql.js';
 import { explainWait, type JobWait } from './sql/explain.sql.js';
 import { setGroupMaxRunning } from './sql/groups.sql.js';
+import { activeTraceParent } from '../tracing/spans.js';
 
 export interface EnqueueOptions {
   /** The EntityManager of an open transaction: the jobs then exist only if it commits. */
@@ -44,7 +45,7 @@ export class JobsService {
 
   /** Stores one job; resolves once it is committed (or, with a manager, written in that transaction). */
   async enqueue(spec: JobSpec, options: EnqueueOptions = {}): Promise<Job> {
-    const prepared = prepareJob(spec, this.defaultMaxAttempts(spec.type));
+    const prepared = prepareJob(spec, this.defaultMaxAttempts(spec.type), activeTraceParent());
     const tx = await transactionOf(options);
     const job = tx
       ? (await insertPrepared(tx, this.schema, [prepared]))[0]
@@ -56,7 +57,10 @@ export class JobsService {
   /** Stores many jobs in one statement, all or none. */
   async enqueueMany(specs: JobSpec[], options: EnqueueOptions = {}): Promise<Job[]> {
     if (specs.length === 0) return [];
-    const prepared = specs.map((spec) => prepareJob(spec, this.defaultMaxAttempts(spec.type)));
+    const traceParent = activeTraceParent();
+    const prepared = specs.map((spec) =>
+      prepareJob(spec, this.defaultMaxAttempts(spec.type), traceParent),
+    );
     const jobs = await insertPrepared(
       (await transactionOf(options)) ?? this.db,
       this.schema,

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Span } from '@opentelemetry/api';
 import type { Readable } from 'node:stream';
 import { type Caller, tenantScope } from '../auth/api-key.js';
 import { AppConfig } from '../config/app-config.js';
@@ -19,6 +20,7 @@ import { TASK_JOB_PREFIX, type TaskView, toTaskView } from '../tasks/task.js';
 import type { TaskEntity } from '../tasks/task.entity.js';
 import { TASKS_QUEUE } from '../tasks/task-creator.js';
 import { TasksRepository } from '../tasks/tasks.repository.js';
+import { inSpan, parentOf, recordError, taskAttributes } from '../tracing/spans.js';
 import { JobsWakeup } from './jobs-wakeup.js';
 import {
   findLease,
@@ -219,8 +221,10 @@ export class RemoteWorkersService {
     token: unknown,
     result: unknown,
   ): Promise<TaskView> {
-    const { job } = await this.lease(caller, taskId, token);
-    return this.finish(caller, taskId, job, { status: 'succeeded', result: result ?? null });
+    const { task, job } = await this.lease(caller, taskId, token);
+    return inTaskSpan('task.complete', task, job, () =>
+      this.finish(caller, taskId, job, { status: 'succeeded', result: result ?? null }),
+    );
   }
 
   async fail(
@@ -230,16 +234,19 @@ export class RemoteWorkersService {
     error: { message: string; code?: string },
     retryable = true,
   ): Promise<TaskView> {
-    const { job } = await this.lease(caller, taskId, token);
+    const { task, job } = await this.lease(caller, taskId, token);
     const { backoffBaseMs: baseMs, backoffMaxMs: maxMs } = this.config.jobs;
     const again = retryable && job.attempts < job.max_attempts;
     const text = `${error.code ?? 'RemoteWorkerError'}: ${error.message}`;
-    return this.finish(caller, taskId, job, {
-      status: again ? 'queued' : 'failed',
-      error: text,
-      errorKind: 'error',
-      errorDetail: error.message,
-      ...(again && { retryInMs: retryDelayMs(job.attempts, { baseMs, maxMs }) }),
+    return inTaskSpan('task.fail', task, job, async (span) => {
+      recordError(span, new Error(text));
+      return this.finish(caller, taskId, job, {
+        status: again ? 'queued' : 'failed',
+        error: text,
+        errorKind: 'error',
+        errorDetail: error.message,
+        ...(again && { retryInMs: retryDelayMs(job.attempts, { baseMs, maxMs }) }),
+      });
     });
   }
 
@@ -355,25 +362,29 @@ export class RemoteWorkersService {
       ]);
       return undefined;
     }
-    const file = task.inputFileId ? await this.files.findById(task.inputFileId) : undefined;
-    return {
-      id: task.id,
-      type: task.type,
-      tenant: task.tenant,
-      attempt: job.attempts,
-      leaseToken: job.leaseToken,
-      leaseExpiresAt: new Date(Date.now() + leaseMs),
-      payload: task.payload,
-      options: task.options,
-      input: file
-        ? {
-            url: `/api/v1/workers/${workerName}/tasks/${task.id}/input`,
-            name: file.name,
-            size: Number(file.size),
-            mediaType: file.mediaType,
-          }
-        : null,
-    };
+    const claim = { trace_parent: job.traceParent ?? null, attempts: job.attempts };
+    return inTaskSpan('task.claim', task, claim, async (span) => {
+      span?.setAttribute('taskyard.worker', workerName);
+      const file = task.inputFileId ? await this.files.findById(task.inputFileId) : undefined;
+      return {
+        id: task.id,
+        type: task.type,
+        tenant: task.tenant,
+        attempt: job.attempts,
+        leaseToken: job.leaseToken,
+        leaseExpiresAt: new Date(Date.now() + leaseMs),
+        payload: task.payload,
+        options: task.options,
+        input: file
+          ? {
+              url: `/api/v1/workers/${workerName}/tasks/${task.id}/input`,
+              name: file.name,
+              size: Number(file.size),
+              mediaType: file.mediaType,
+            }
+          : null,
+      };
+    });
   }
 
   /** The task's job, still leased under `token`: else 409 (404 for a task the caller cannot see). */
@@ -391,6 +402,17 @@ export class RemoteWorkersService {
     }
     return { task, job: job as HeldLease['job'] };
   }
+}
+
+/** A remote worker's report, as a span of the task's trace (src/tracing). */
+function inTaskSpan<T>(
+  name: string,
+  task: TaskEntity,
+  job: Pick<LeaseRow, 'trace_parent' | 'attempts'>,
+  work: (span?: Span) => Promise<T>,
+): Promise<T> {
+  const parent = job.trace_parent ? parentOf(job.trace_parent) : undefined;
+  return inSpan(name, parent, { attributes: taskAttributes(task, job.attempts) }, work);
 }
 
 function toView(row: RemoteWorkerRow): RemoteWorkerView {

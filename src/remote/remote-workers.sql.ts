@@ -40,7 +40,7 @@ GROUP BY type`;
 /** A held lease: the job of a task, as its reports check it. */
 const LEASE = `
 SELECT j.id, j.status, j.lease_token, j.lease_owner, j.attempts, j.max_attempts, j.group_key,
-       j.lease_expires_at, j.cancel_requested_at IS NOT NULL AS cancel_requested
+       j.lease_expires_at, j.cancel_requested_at IS NOT NULL AS cancel_requested, j.trace_parent
 FROM jobs j WHERE j.id = $1`;
 
 export interface LeaseRow {
@@ -53,6 +53,7 @@ export interface LeaseRow {
   group_key: string | null;
   lease_expires_at: Date | null;
   cancel_requested: boolean;
+  trace_parent: string | null;
 }
 
 export async function registerRemoteWorker(

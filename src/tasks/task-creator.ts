@@ -15,6 +15,7 @@ import type { TaskEntity } from './task.entity.js';
 import { TASK_JOB_PREFIX } from './task.js';
 import { type CheckedTaskSpec, checkInputFile, checkTaskSpec, type TaskSpec } from './task-spec.js';
 import { TasksRepository } from './tasks.repository.js';
+import { activeTraceParent, inSpan, parentOf, taskAttributes } from '../tracing/spans.js';
 
 export const TASKS_QUEUE = 'tasks';
 
@@ -37,6 +38,11 @@ interface NewTask {
   groupKey?: string;
   spec: CheckedTaskSpec;
   parent?: { id: string; line: number };
+  /**
+   * The create's trace (src/tracing), taken before the batch: a batch is written in the async
+   * context of whichever create started it. Unset for batch children, written in their parent's run.
+   */
+  traceParent?: string | null;
 }
 
 /** Thrown inside a transaction to roll it back when an idempotent create finds its earlier task. */
@@ -88,6 +94,19 @@ export class TaskCreator {
     input: TaskInput | (() => Promise<TaskInput>),
     idempotencyKey?: string,
   ): Promise<CreatedTask> {
+    const spec = { attributes: { 'taskyard.tenant': caller.tenant } };
+    return inSpan('task.enqueue', parentOf(), spec, async (span) => {
+      const created = await this.createTask(caller, input, idempotencyKey);
+      span?.setAttributes(taskAttributes(created.task));
+      return created;
+    });
+  }
+
+  private async createTask(
+    caller: Caller,
+    input: TaskInput | (() => Promise<TaskInput>),
+    idempotencyKey?: string,
+  ): Promise<CreatedTask> {
     await this.limits.checkQueuedTasks(caller.tenant);
     const { spec, upload } = typeof input === 'function' ? await input() : input;
     let task: NewTask;
@@ -111,7 +130,12 @@ export class TaskCreator {
       await this.checkFileId(caller, checked);
     }
     const groupKey = await this.limits.runningGroup(caller.tenant);
-    return { tenant: caller.tenant, spec: checked, groupKey };
+    return {
+      tenant: caller.tenant,
+      spec: checked,
+      groupKey,
+      traceParent: activeTraceParent() ?? null,
+    };
   }
 
   /** A create in a transaction of its own: with its upload (stored together, or neither), or a key. */
@@ -230,7 +254,7 @@ export class TaskCreator {
  * The group makes the queue cap the tenant's running tasks (its limit is set on the group); the
  * concurrency key is the tenant's, so that tenants never hold up each other's tasks.
  */
-function jobSpec({ tenant, spec, groupKey, parent }: NewTask, taskId: string) {
+function jobSpec({ tenant, spec, groupKey, parent, traceParent }: NewTask, taskId: string) {
   const { meta } = spec.processor;
   return {
     type: `${TASK_JOB_PREFIX}${spec.type}`,
@@ -243,6 +267,7 @@ function jobSpec({ tenant, spec, groupKey, parent }: NewTask, taskId: string) {
     timeoutMs: meta.timeoutMs,
     // A batch line done before (a re-run after a crash) finds its job by this key.
     idempotencyKey: parent && `task-child:${parent.id}:${parent.line}`,
+    traceParent,
   };
 }
 

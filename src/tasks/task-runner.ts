@@ -10,6 +10,7 @@ import { TASK_JOB_PREFIX, type TaskProgress } from './task.js';
 import { TASKS_QUEUE } from './task-creator.js';
 import type { TaskContext, TaskInputFile } from './task-processor.decorator.js';
 import { TasksRepository } from './tasks.repository.js';
+import { inSpan, parentOf, taskAttributes } from '../tracing/spans.js';
 
 /** At most this many progress writes per second per task. */
 const PROGRESS_INTERVAL_MS = 250;
@@ -55,7 +56,13 @@ export class TaskRunner implements OnModuleInit {
       await this.tasks.writeProgress(task.id, job.attempt, value);
     }, PROGRESS_INTERVAL_MS);
     try {
-      const result = await processor.instance.process(this.contextFor(task, job, progress, file));
+      const context = this.contextFor(task, job, progress, file);
+      const result = await inSpan(
+        `processor ${task.type}`,
+        parentOf(),
+        { attributes: taskAttributes(task, job.attempt) },
+        async () => processor.instance.process(context),
+      );
       return result ?? null;
     } finally {
       await progress.close();

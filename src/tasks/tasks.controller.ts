@@ -9,6 +9,7 @@ import {
   Query,
   Req,
   Res,
+  UseInterceptors,
 } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
@@ -59,6 +60,7 @@ import {
   specFromJson,
 } from './tasks.dto.js';
 import { type TaskPage, TasksService } from './tasks.service.js';
+import { RequestSpan } from '../tracing/request-span.interceptor.js';
 
 const TASK_ID = new IdParam('task');
 
@@ -123,6 +125,7 @@ export class TasksController {
     },
   })
   @ProblemResponses(400, 413, 415, 422)
+  @UseInterceptors(RequestSpan)
   async create(
     @CurrentCaller() caller: Caller,
     @Req() request: Request,

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { type Attributes, SpanKind } from '@opentelemetry/api';
 import { AppConfig } from '../config/app-config.js';
 import { PermanentJobError } from '../jobs/errors.js';
 import { JobHandler, type JobContext } from '../jobs/job-handler.decorator.js';
@@ -6,11 +7,12 @@ import { JobsService } from '../jobs/jobs.service.js';
 import { toEventView, toTaskView } from '../tasks/task.js';
 import type { TaskEntity } from '../tasks/task.entity.js';
 import { TasksRepository } from '../tasks/tasks.repository.js';
+import { inSpan, parentOf, recordError, taskAttributes } from '../tracing/spans.js';
 import { DestinationBreakers } from './destination-breakers.js';
 import { RefusedDestinationError } from './destination-guard.js';
 import { isCallbackEvent } from './webhook-events.js';
 import { generateSecret, signature } from './webhook-signature.js';
-import { sendWebhook } from './webhook-sender.js';
+import { type SendResult, sendWebhook } from './webhook-sender.js';
 import { type NewAttempt, WebhooksRepository } from './webhooks.repository.js';
 
 /** Queued by the trigger task_events_webhooks (migrations/repeatable/functions.sql) as these. */
@@ -100,7 +102,6 @@ export class WebhookJobs {
       'webhook-timestamp': String(timestamp),
       'webhook-signature': signature(destination.secret, id, timestamp, body),
     };
-    const { timeoutMs, allowPrivate } = this.config.webhooks;
     const attempt = {
       ...destination.target,
       messageId: id,
@@ -111,7 +112,10 @@ export class WebhookJobs {
       const url = new URL(destination.url);
       // Throws PostponeJobError while the destination's breaker is open: no attempt is made.
       return await this.breakers.run(url.host, async () => {
-        const sent = await sendWebhook(url, headers, body, { timeoutMs, allowPrivate });
+        const sent = await this.send(url, headers, body, {
+          ...taskAttributes(found.task, context.attempt),
+          'taskyard.webhook.event': type,
+        });
         const outcome = sent.error === null ? 'delivered' : 'failed';
         await this.webhooks.recordAttempt({ ...attempt, outcome, ...sent });
         if (sent.error !== null) throw new Error(`${destination.url}: ${sent.error}`);
@@ -124,6 +128,27 @@ export class WebhookJobs {
       // Retrying cannot help until the endpoint or the setting changes.
       throw new PermanentJobError(error.message);
     }
+  }
+
+  /** One POST, as the span `webhook.deliver` of the task's trace (src/tracing). */
+  private send(
+    url: URL,
+    headers: Record<string, string>,
+    body: string,
+    attributes: Attributes,
+  ): Promise<SendResult> {
+    const { timeoutMs, allowPrivate } = this.config.webhooks;
+    const spec = {
+      kind: SpanKind.CLIENT,
+      attributes: { ...attributes, 'server.address': url.host },
+    };
+    return inSpan('webhook.deliver', parentOf(), spec, async (span) => {
+      const sent = await sendWebhook(url, headers, body, { timeoutMs, allowPrivate });
+      if (sent.statusCode !== null)
+        span?.setAttribute('http.response.status_code', sent.statusCode);
+      if (sent.error !== null) recordError(span, new Error(sent.error));
+      return sent;
+    });
   }
 
   private async destinationOf(

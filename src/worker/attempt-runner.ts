@@ -3,7 +3,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { WorkerShutdownError } from '../jobs/errors.js';
 import type { JobsMetrics } from '../jobs/jobs.metrics.js';
 import { decideOutcome } from './decide-outcome.js';
-import { type Execution, executeJob } from './job-execution.js';
+import { type Execution, executeJob, inJobSpan } from './job-execution.js';
 import type { LeaseKeeper } from './lease-keeper.js';
 import type { OutcomeWriter } from './outcome-writer.js';
 import type { RunningJob } from './worker-slots.js';
@@ -44,11 +44,13 @@ export class AttemptRunner {
     const lease = { id: job.id, token: job.leaseToken };
     const timeoutMs = job.timeoutMs ?? handler.options.timeoutMs ?? jobs.defaultTimeoutMs;
     const started = performance.now();
-    const execution = await executeJob(job, handler, abort, timeoutMs, {
-      logger,
-      heartbeat: () => leases.heartbeat(lease, abort),
-      progress: (data) => leases.progress(lease, abort, data),
-    });
+    const execution = await inJobSpan(job, () =>
+      executeJob(job, handler, abort, timeoutMs, {
+        logger,
+        heartbeat: () => leases.heartbeat(lease, abort),
+        progress: (data) => leases.progress(lease, abort, data),
+      }),
+    );
     ended();
     const decided = decideOutcome(job, execution, {
       baseMs: handler.options.backoff?.baseMs ?? jobs.backoffBaseMs,

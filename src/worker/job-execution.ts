@@ -1,8 +1,10 @@
+import { SpanKind } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { JobTimeoutError } from '../jobs/errors.js';
 import type { JobContext } from '../jobs/job-handler.decorator.js';
 import type { ClaimedJob } from '../jobs/job.js';
 import type { RegisteredHandler } from '../jobs/handler-registry.js';
+import { inSpan, parentOf, recordError } from '../tracing/spans.js';
 
 export type Execution = { ok: true; result: unknown } | { ok: false; error: unknown };
 
@@ -45,6 +47,28 @@ export class AttemptAbort {
       else this.reject = reject;
     });
   }
+}
+
+/**
+ * A job queued inside a trace runs its attempt in a span `job.run <type>` of that trace, whichever
+ * process queued it (src/tracing); any other just runs it.
+ */
+export function inJobSpan(job: ClaimedJob, attempt: () => Promise<Execution>): Promise<Execution> {
+  if (!job.traceParent) return attempt();
+  const spec = {
+    kind: SpanKind.CONSUMER,
+    attributes: {
+      'taskyard.job.id': job.id,
+      'taskyard.job.type': job.type,
+      'taskyard.job.queue': job.queue,
+      'taskyard.job.attempt': job.attempts,
+    },
+  };
+  return inSpan(`job.run ${job.type}`, parentOf(job.traceParent), spec, async (span) => {
+    const execution = await attempt();
+    if (!execution.ok) recordError(span, execution.error);
+    return execution;
+  });
 }
 
 /**

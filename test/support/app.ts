@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Type } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { createApp } from '../../src/app.js';
 import type { AppConfig } from '../../src/config/app-config.js';
 import { loadConfig } from '../../src/config/load-config.js';
@@ -28,6 +29,8 @@ export interface TestAppOptions {
   apiModules?: Type[];
   /** Modules beside the application's own, e.g. job handlers. */
   modules?: Type[];
+  /** Traces on, their spans sent here. */
+  traceExporter?: SpanExporter;
 }
 
 /** Boots the real application on a random port against a database of its own. */
@@ -55,6 +58,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const app = await createApp(config, createRootLogger(config.logLevel, false), {
     api: options.apiModules,
     providers: options.modules,
+    traceExporter: options.traceExporter,
   });
   await app.listen(0, '127.0.0.1').catch(async (error: unknown) => {
     // A start-up that fails (a test of a refusal) must not leave its pools and timers behind.

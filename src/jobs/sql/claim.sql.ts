@@ -93,7 +93,7 @@ UPDATE jobs j SET
 FROM chosen
 WHERE j.ctid = chosen.ctid
 RETURNING j.id, j.queue, j.type, j.payload, j.priority, j.attempts, j.max_attempts, j.timeout_ms, j.group_key,
-          j.lease_token, (extract(epoch FROM j.run_at) * 1000)::float8 AS run_at_ms`,
+          j.lease_token, (extract(epoch FROM j.run_at) * 1000)::float8 AS run_at_ms, j.trace_parent`,
 );
 
 /** What a claim returns: the columns a worker needs, no more (it runs on the hot path). */
@@ -109,6 +109,7 @@ interface ClaimedRow {
   group_key: string | null;
   lease_token: string;
   run_at_ms: number;
+  trace_parent: string | null;
 }
 
 export async function claimJobs(db: Db, request: ClaimRequest): Promise<ClaimedJob[]> {
@@ -134,5 +135,6 @@ export async function claimJobs(db: Db, request: ClaimRequest): Promise<ClaimedJ
       groupKey: row.group_key,
       leaseToken: row.lease_token,
       runAtMs: row.run_at_ms,
+      ...(row.trace_parent !== null && { traceParent: row.trace_parent }),
     }));
 }

@@ -15,6 +15,7 @@ export interface EnqueueRow {
   idempotency_key: string | null;
   concurrency_key: string | null;
   group_key: string | null;
+  trace_parent: string | null;
 }
 
 /**
@@ -31,13 +32,14 @@ const INSERT_JOBS = forSchema((schema) =>
 WITH input AS (
   SELECT * FROM json_to_recordset($1::json) AS x(
     queue text, type text, payload jsonb, priority smallint, run_at timestamptz, delay_ms bigint,
-    max_attempts integer, timeout_ms integer, idempotency_key text, concurrency_key text, group_key text)
+    max_attempts integer, timeout_ms integer, idempotency_key text, concurrency_key text, group_key text,
+    trace_parent text)
 ), inserted AS (
   INSERT INTO ${schema}.jobs (queue, type, payload, priority, run_at, max_attempts, timeout_ms,
-                    idempotency_key, concurrency_key, group_key)
+                    idempotency_key, concurrency_key, group_key, trace_parent)
   SELECT queue, type, COALESCE(payload, '{}'), priority,
          COALESCE(run_at, now() + delay_ms * interval '1 millisecond'),
-         max_attempts, timeout_ms, idempotency_key, concurrency_key, group_key
+         max_attempts, timeout_ms, idempotency_key, concurrency_key, group_key, trace_parent
   FROM input
   ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
   RETURNING id, queue, run_at, idempotency_key, (extract(epoch FROM created_at) * 1000)::float8 AS created_at_ms
