@@ -9,12 +9,13 @@ const HTTP_IMPORT = /\bfrom\s+['"](?:express|busboy|@nestjs\/platform-express)['
 
 /**
  * Where HTTP types belong: src/http, controllers and the other request-bound pieces Nest calls
- * with the request (guards, middleware, param decorators), and the files that build the server.
+ * with the request (guards, interceptors, middleware, param decorators), and the files that build
+ * the server.
  */
 function mayUseHttpTypes(file: string): boolean {
   return (
     file.startsWith('http/') ||
-    /\.(?:controller|guard|middleware|decorators)\.ts$/.test(file) ||
+    /\.(?:controller|guard|interceptor|middleware|decorators)\.ts$/.test(file) ||
     ['app.ts', 'bootstrap.ts'].includes(file)
   );
 }
