@@ -323,6 +323,16 @@ describe('remote worker processes over HTTP', () => {
     expect(task.status).toBe('succeeded');
     expect(task.attempts).toBe(2);
     expect(task.result).toEqual({ servedBy: 'sdk-cut-off', pid: worker.child.pid, echo: { n: 2 } });
+    // The task is succeeded once the service commits, which can be before the proxy has the
+    // answer's status: wait for it.
+    await waitFor(
+      "the second attempt's complete to be answered",
+      () => {
+        const second = completesOf(proxy, id).filter((call) => call.leaseToken !== cutToken);
+        return second.length > 0 && second.every((call) => call.status !== undefined);
+      },
+      10_000,
+    );
     const completes = completesOf(proxy, id);
     const first = completes.filter((call) => call.leaseToken === cutToken);
     // Nothing of the first attempt was sent after it gave up, so none reached the service even
