@@ -7,6 +7,7 @@ import { Pool } from 'pg';
 import { AppConfig } from '../config/app-config.js';
 import { pgConnectionSettings } from '../database/connection-options.js';
 import { prepared } from '../database/db.js';
+import { GroupCommit, type GroupCommitPolicy } from '../database/group-commit.js';
 import { ProblemException } from '../http/problem.js';
 import { ContextLogger, InjectLogger } from '../logging/logger.js';
 import type { TaskEventView } from '../tasks/task.js';
@@ -48,11 +49,30 @@ const COLUMNS = `e.task_id, e.seq, e.kind, e.data, e.at, t.tenant, e.id::text AS
 
 const TASK_TENANT = prepared('gateway.task-tenant', `SELECT tenant FROM tasks WHERE id = $1`);
 
-const TASK_PAGE = prepared(
-  'gateway.task-page',
-  `SELECT ${COLUMNS} FROM task_events e JOIN tasks t ON t.id = e.task_id
-   WHERE e.task_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3`,
+/**
+ * Pages of many tasks' logs in one round trip: the reads of a burst of notifications (each task's
+ * events after a seq) share one statement. `i` says which request a row answers.
+ */
+const TASK_PAGES = prepared(
+  'gateway.task-pages',
+  `SELECT r.i, ${COLUMNS}
+   FROM unnest($1::uuid[], $2::int[], $3::int[]) WITH ORDINALITY AS r(task_id, after_seq, lim, i)
+   JOIN tasks t ON t.id = r.task_id
+   CROSS JOIN LATERAL (
+     SELECT * FROM task_events e WHERE e.task_id = r.task_id AND e.seq > r.after_seq
+     ORDER BY e.seq LIMIT r.lim) e
+   ORDER BY r.i, e.seq`,
 );
+
+/** A page of one task's log: its events after `afterSeq`, at most `limit`. */
+interface PageRequest {
+  taskId: string;
+  afterSeq: number;
+  limit: number;
+}
+
+/** Reads that come while one is in flight share the next; a failed one fails all of its batch. */
+const PAGE_BATCHES: GroupCommitPolicy = { maxBatch: 200, failedBatch: 'fail-all' };
 
 /** The statement's own snapshot, and the highest event id handed out when it is read (later). */
 const SNAPSHOT = prepared(
@@ -100,6 +120,10 @@ const DELTA_NEXT = prepared(
 export class GatewayReads implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly pool: Pool;
   private readonly maxQueued: number;
+  private readonly pageReads = new GroupCommit<PageRequest, FeedEvent[]>(
+    (requests) => this.taskPages(requests),
+    PAGE_BATCHES,
+  );
 
   constructor(
     config: AppConfig,
@@ -136,8 +160,21 @@ export class GatewayReads implements OnApplicationBootstrap, OnApplicationShutdo
     return row?.tenant;
   }
 
-  async taskPage(taskId: string, afterSeq: number, limit: number): Promise<FeedEvent[]> {
-    return (await this.query<EventRow>(TASK_PAGE([taskId, afterSeq, limit]))).map(toFeedEvent);
+  taskPage(taskId: string, afterSeq: number, limit: number): Promise<FeedEvent[]> {
+    return this.pageReads.add({ taskId, afterSeq, limit });
+  }
+
+  private async taskPages(requests: PageRequest[]): Promise<FeedEvent[][]> {
+    const rows = await this.query<EventRow & { i: string }>(
+      TASK_PAGES([
+        requests.map((r) => r.taskId),
+        requests.map((r) => r.afterSeq),
+        requests.map((r) => r.limit),
+      ]),
+    );
+    const pages = requests.map((): FeedEvent[] => []);
+    for (const row of rows) pages[Number(row.i) - 1]?.push(toFeedEvent(row));
+    return pages;
   }
 
   async snapshotNow(): Promise<{ snapshot: Snapshot; top: bigint }> {

@@ -4,6 +4,7 @@ import { In, MoreThan, type Repository } from 'typeorm';
 import { Database } from '../database/database.js';
 import { type Db, prepared } from '../database/db.js';
 import { entityColumns } from '../database/entity-columns.js';
+import { GroupCommit, type GroupCommitPolicy } from '../database/group-commit.js';
 import { quoteIdentifier } from './processors/csv/csv-columns.js';
 import { LINE_COLUMN } from './processors/csv/csv-import.options.js';
 import { TaskEventEntity } from './task-event.entity.js';
@@ -69,18 +70,40 @@ SELECT ${columns} FROM inserted WHERE (SELECT count(*) FROM notified) >= 0`,
 
 /**
  * Fenced by the attempt: a stale attempt's late progress changes nothing. Hand-written: the event
- * log's append (seq taken under the task's row lock, gapless) in one round trip.
+ * log's append (seq taken under the task's row lock, gapless) for a whole group-committed batch of
+ * tasks in one round trip. The rows are locked in id order first, as every multi-task write should,
+ * so that two batches never wait on each other in a cycle.
  */
 const WRITE_PROGRESS = prepared(
   'tasks.progress',
   `
-WITH bumped AS (
-  UPDATE tasks SET progress = $3, last_seq = last_seq + 1, updated_at = now()
-  WHERE id = $1 AND status = 'running' AND attempts = $2
-  RETURNING id, last_seq
+WITH input AS (
+  SELECT * FROM unnest($1::uuid[], $2::int[], $3::jsonb[]) AS i(id, attempt, progress)
+), locked AS (
+  SELECT t.id FROM tasks t JOIN input i ON i.id = t.id
+  WHERE t.status = 'running' AND t.attempts = i.attempt
+  ORDER BY t.id FOR UPDATE OF t
+), bumped AS (
+  UPDATE tasks t SET progress = i.progress, last_seq = t.last_seq + 1, updated_at = now()
+  FROM locked l JOIN input i ON i.id = l.id
+  WHERE t.id = l.id AND t.status = 'running' AND t.attempts = i.attempt
+  RETURNING t.id, t.attempts, t.last_seq, i.progress
 )
-SELECT task_event_insert(id, last_seq, $4, $5) FROM bumped`,
+SELECT id, attempts, task_event_insert(id, last_seq, 'progress', progress) FROM bumped`,
 );
+
+/** Progress of many tasks shares one statement and one commit; see WRITE_PROGRESS. */
+const PROGRESS_BATCHES: GroupCommitPolicy = {
+  maxBatch: 500,
+  failedBatch: { writeAlone: 'concurrently' },
+};
+
+/** A task's progress to write, for the attempt that reports it. */
+interface ProgressWrite {
+  id: string;
+  attempt: number;
+  progress: TaskProgress;
+}
 
 /** The table names csv.import gives, as its result stores them (already quoted). */
 const IMPORT_TABLE = /^imports\."task_[0-9a-f]{32}"$/;
@@ -104,6 +127,7 @@ export class TasksRepository {
   private readonly columns: string;
   private readonly insertTasks: (values: unknown[]) => QueryConfig;
   private readonly findTask: (values: unknown[]) => QueryConfig;
+  private readonly progressWrites: GroupCommit<ProgressWrite, boolean>;
 
   constructor(private readonly database: Database) {
     this.tasks = database.repository(TaskEntity);
@@ -113,6 +137,10 @@ export class TasksRepository {
     this.findTask = prepared(
       'tasks.find',
       `SELECT ${this.columns} FROM tasks WHERE id = $1 AND ($2::text IS NULL OR tenant = $2)`,
+    );
+    this.progressWrites = new GroupCommit(
+      (items) => this.writeProgressMany(items),
+      PROGRESS_BATCHES,
     );
   }
 
@@ -214,11 +242,25 @@ export class TasksRepository {
 
   /** False when the attempt is no longer the task's current one. */
   async writeProgress(id: string, attempt: number, progress: TaskProgress): Promise<boolean> {
-    const json = JSON.stringify(progress);
-    const { rowCount } = await this.database.query(
-      WRITE_PROGRESS([id, attempt, json, 'progress', json]),
+    return this.progressWrites.add({ id, attempt, progress });
+  }
+
+  /**
+   * One statement for the batch. A task reported twice in one batch (two calls of a remote worker
+   * at once) gets one write, of the later value: both callers hear the same answer.
+   */
+  private async writeProgressMany(items: ProgressWrite[]): Promise<boolean[]> {
+    const key = (id: string, attempt: number): string => `${id}:${attempt}`;
+    const writes = [...new Map(items.map((item) => [key(item.id, item.attempt), item])).values()];
+    const { rows } = await this.database.query<{ id: string; attempts: number }>(
+      WRITE_PROGRESS([
+        writes.map((w) => w.id),
+        writes.map((w) => w.attempt),
+        writes.map((w) => JSON.stringify(w.progress)),
+      ]),
     );
-    return rowCount === 1;
+    const written = new Set(rows.map((row) => key(row.id, row.attempts)));
+    return items.map((item) => written.has(key(item.id, item.attempt)));
   }
 
   /** A `partial` event; the task's progress is left as it is (hand-written: as WRITE_PROGRESS). */
