@@ -98,6 +98,8 @@ const PROGRESS_BATCHES: GroupCommitPolicy = {
   failedBatch: { writeAlone: 'concurrently' },
 };
 
+const attemptKey = (id: string, attempt: number): string => `${id}:${attempt}`;
+
 /** A task's progress to write, for the attempt that reports it. */
 interface ProgressWrite {
   id: string;
@@ -250,8 +252,9 @@ export class TasksRepository {
    * at once) gets one write, of the later value: both callers hear the same answer.
    */
   private async writeProgressMany(items: ProgressWrite[]): Promise<boolean[]> {
-    const key = (id: string, attempt: number): string => `${id}:${attempt}`;
-    const writes = [...new Map(items.map((item) => [key(item.id, item.attempt), item])).values()];
+    const writes = [
+      ...new Map(items.map((item) => [attemptKey(item.id, item.attempt), item])).values(),
+    ];
     const { rows } = await this.database.query<{ id: string; attempts: number }>(
       WRITE_PROGRESS([
         writes.map((w) => w.id),
@@ -259,8 +262,8 @@ export class TasksRepository {
         writes.map((w) => JSON.stringify(w.progress)),
       ]),
     );
-    const written = new Set(rows.map((row) => key(row.id, row.attempts)));
-    return items.map((item) => written.has(key(item.id, item.attempt)));
+    const written = new Set(rows.map((row) => attemptKey(row.id, row.attempts)));
+    return items.map((item) => written.has(attemptKey(item.id, item.attempt)));
   }
 
   /** A `partial` event; the task's progress is left as it is (hand-written: as WRITE_PROGRESS). */

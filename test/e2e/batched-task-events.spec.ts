@@ -32,27 +32,27 @@ describe('batched progress writes and event reads', () => {
 
   it('answers each write of one batch for its own task and attempt', async () => {
     const [running, twice, stale, queued] = await insertTasks(testApp.database.url, 'acme', 4);
-    await start([running!, twice!, stale!]);
+    await start([running, twice, stale]);
     const answers = await Promise.all([
-      tasks.writeProgress(running!, 1, { percent: 10 }),
-      tasks.writeProgress(twice!, 1, { percent: 20 }),
-      tasks.writeProgress(stale!, 0, { percent: 30 }),
-      tasks.writeProgress(queued!, 1, { percent: 40 }),
-      tasks.writeProgress(twice!, 1, { percent: 25 }),
+      tasks.writeProgress(running, 1, { percent: 10 }),
+      tasks.writeProgress(twice, 1, { percent: 20 }),
+      tasks.writeProgress(stale, 0, { percent: 30 }),
+      tasks.writeProgress(queued, 1, { percent: 40 }),
+      tasks.writeProgress(twice, 1, { percent: 25 }),
     ]);
     expect(answers).toEqual([true, true, false, false, true]);
 
-    expect(await eventsOf(running!)).toEqual([
+    expect(await eventsOf(running)).toEqual([
       { seq: 1, kind: 'created', data: {} },
       { seq: 2, kind: 'progress', data: { percent: 10 } },
     ]);
     // Two reports of one task in one batch: one event, of the later value.
-    expect(await eventsOf(twice!)).toEqual([
+    expect(await eventsOf(twice)).toEqual([
       { seq: 1, kind: 'created', data: {} },
       { seq: 2, kind: 'progress', data: { percent: 25 } },
     ]);
-    expect(await eventsOf(stale!)).toHaveLength(1);
-    expect(await eventsOf(queued!)).toHaveLength(1);
+    expect(await eventsOf(stale)).toHaveLength(1);
+    expect(await eventsOf(queued)).toHaveLength(1);
     const [row] = await testApp.database.query<{ progress: unknown; last_seq: number }>(
       'SELECT progress, last_seq FROM tasks WHERE id = $1',
       [twice],
@@ -80,19 +80,19 @@ describe('batched progress writes and event reads', () => {
 
   it('reads many tasks’ pages in one go, each after its own seq and within its own limit', async () => {
     const [first, second] = await insertTasks(testApp.database.url, 'globex', 2);
-    await start([first!, second!]);
+    await start([first, second]);
     for (const percent of [1, 2, 3]) {
       await Promise.all([
-        tasks.writeProgress(first!, 1, { percent }),
-        tasks.writeProgress(second!, 1, { percent }),
+        tasks.writeProgress(first, 1, { percent }),
+        tasks.writeProgress(second, 1, { percent }),
       ]);
     }
     const unknown = '00000000-0000-4000-8000-000000000000';
     const pages = await Promise.all([
-      reads.taskPage(first!, 0, 2),
-      reads.taskPage(second!, 2, 10),
+      reads.taskPage(first, 0, 2),
+      reads.taskPage(second, 2, 10),
       reads.taskPage(unknown, 0, 10),
-      reads.taskPage(first!, 3, 10),
+      reads.taskPage(first, 3, 10),
     ]);
     expect(pages.map((page) => page.map((e) => [e.taskId, e.seq]))).toEqual([
       [
