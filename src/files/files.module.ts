@@ -7,7 +7,6 @@ import { FilesController } from './files.controller.js';
 import { FilesRepository } from './files.repository.js';
 import { FilesService } from './files.service.js';
 import { LocalBlobStorage } from './local-blob-storage.js';
-import { S3BlobStorage } from './s3-blob-storage.js';
 
 /** Blob storage and file rows, for the files API and for tasks (inputs and artifacts). */
 @Module({
@@ -18,9 +17,10 @@ import { S3BlobStorage } from './s3-blob-storage.js';
     {
       provide: BlobStorage,
       inject: [AppConfig],
-      useFactory: ({ dataDir, storage }: AppConfig) =>
+      // The S3 client is loaded only when used: it adds about 23 MB to every process.
+      useFactory: async ({ dataDir, storage }: AppConfig): Promise<BlobStorage> =>
         storage.kind === 's3'
-          ? S3BlobStorage.connect(storage.s3)
+          ? (await import('./s3-blob-storage.js')).S3BlobStorage.connect(storage.s3)
           : new LocalBlobStorage(path.join(dataDir, 'blobs')),
     },
   ],

@@ -20,7 +20,7 @@ export class TracingModule {
       providers: [
         {
           provide: TracingLifecycle,
-          useFactory: () => new TracingLifecycle(startTracing(settings, exporter)),
+          useFactory: async () => new TracingLifecycle(await startTracing(settings, exporter)),
         },
       ],
     };

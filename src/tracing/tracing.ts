@@ -1,13 +1,5 @@
 import { context, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  BasicTracerProvider,
-  BatchSpanProcessor,
-  SimpleSpanProcessor,
-  type SpanExporter,
-} from '@opentelemetry/sdk-trace-base';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { AppConfig } from '../config/app-config.js';
 
 /** A registered tracer provider; `shutdown` sends what is left and unregisters it. */
@@ -21,14 +13,21 @@ export interface Tracing {
  * registered: the API's tracer makes non-recording spans, and src/tracing/spans.ts starts none
  * without a recording parent.
  */
-export function startTracing(
+export async function startTracing(
   settings: AppConfig['tracing'],
   exporter?: SpanExporter,
-): Tracing | undefined {
+): Promise<Tracing | undefined> {
   if (!settings.enabled && !exporter) return undefined;
+  // Loaded only when traces are on: the SDK and its exporter add about 17 MB to every process.
+  const [{ AsyncLocalStorageContextManager }, { resourceFromAttributes }, sdk] = await Promise.all([
+    import('@opentelemetry/context-async-hooks'),
+    import('@opentelemetry/resources'),
+    import('@opentelemetry/sdk-trace-base'),
+  ]);
+  const { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor } = sdk;
   const processor = exporter
     ? new SimpleSpanProcessor(exporter)
-    : new BatchSpanProcessor(new OTLPTraceExporter({ url: settings.url }));
+    : new BatchSpanProcessor(await otlpExporter(settings.url));
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': settings.serviceName }),
     spanProcessors: [processor],
@@ -43,4 +42,9 @@ export function startTracing(
       context.disable();
     },
   };
+}
+
+async function otlpExporter(url: string): Promise<SpanExporter> {
+  const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-http');
+  return new OTLPTraceExporter({ url });
 }
