@@ -155,6 +155,8 @@ export class AppConfig {
   readonly worker: {
     readonly concurrency: number;
     readonly prefetch: number;
+    /** synchronous_commit of the claim and lease-renewal connections (see claimPool()). */
+    readonly claimsSynchronousCommit: string;
     /** Empty: every queue. */
     readonly queues: string[];
     /** Jobs of one queue this process runs at once, for the queues that have a limit. */
@@ -283,6 +285,7 @@ export class AppConfig {
     this.worker = {
       concurrency: env.WORKER_CONCURRENCY,
       prefetch: env.WORKER_PREFETCH,
+      claimsSynchronousCommit: env.WORKER_CLAIMS_SYNCHRONOUS_COMMIT,
       queues: env.WORKER_QUEUES.split(',').filter(Boolean),
       queueConcurrency: new Map(
         env.WORKER_QUEUE_CONCURRENCY.split(',')

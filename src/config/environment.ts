@@ -16,6 +16,9 @@ import {
 
 export const ROLES = ['all', 'api', 'worker'] as const;
 export type Role = (typeof ROLES)[number];
+/** PostgreSQL's synchronous_commit values, for a worker's claims and lease renewals. */
+const CLAIMS_SYNCHRONOUS_COMMIT = ['off', 'local', 'remote_write', 'on', 'remote_apply'] as const;
+type ClaimsSynchronousCommit = (typeof CLAIMS_SYNCHRONOUS_COMMIT)[number];
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -388,6 +391,9 @@ export class Environment {
   @Min(0)
   @Max(10000)
   WORKER_PREFETCH: number = 10;
+
+  @IsIn(CLAIMS_SYNCHRONOUS_COMMIT)
+  WORKER_CLAIMS_SYNCHRONOUS_COMMIT: ClaimsSynchronousCommit = 'off';
 
   @Matches(/^$|^[\w.:-]+(,[\w.:-]+)*$/, {
     message: 'must be a comma-separated list of queue names',

@@ -69,7 +69,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     @InjectLogger('Worker') private readonly logger: ContextLogger,
   ) {
     this.db = database.pool;
-    this.claims = claimPool(config.database);
+    this.claims = claimPool(config.database, config.worker.claimsSynchronousCommit);
     this.claims.on('error', (error) => this.logger.warn({ err: error }, 'claim connection lost'));
     const { leaseMs } = config.jobs;
     this.outcomes = new OutcomeWriter(this.db, logger.logger, leaseMs, () => this.fill());
@@ -268,16 +268,16 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
 }
 
 /**
- * The worker's own small pool for claims and lease renewals, whose commits do not wait for the WAL
- * flush (synchronous_commit=off; not through a transaction pooler, which takes no start-up
- * options). If PostgreSQL itself crashes, the last fraction of a second of claims may be
- * forgotten: those jobs are simply claimed again, and a job running twice is what at-least-once
- * execution already allows. Enqueues and outcomes go through the main pool and wait for the flush
- * as usual.
+ * The worker's own small pool for claims and lease renewals, whose commits by default do not wait
+ * for the WAL flush (WORKER_CLAIMS_SYNCHRONOUS_COMMIT=off; not through a transaction pooler, which
+ * takes no start-up options). If PostgreSQL itself crashes, the last fraction of a second of claims
+ * may be forgotten: those jobs are simply claimed again, and a job running twice is what
+ * at-least-once execution already allows. Enqueues and outcomes go through the main pool and wait
+ * for the flush as usual.
  */
-function claimPool(database: ConnectionTarget): Pool {
+function claimPool(database: ConnectionTarget, synchronousCommit: string): Pool {
   return new Pool({
-    ...pgConnectionSettings(database, { synchronous_commit: 'off' }),
+    ...pgConnectionSettings(database, { synchronous_commit: synchronousCommit }),
     max: MAX_CLAIMS_IN_FLIGHT + 1,
     application_name: 'taskyard-claims',
   });

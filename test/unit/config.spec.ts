@@ -56,6 +56,15 @@ describe('loadConfig', () => {
     );
   });
 
+  it('lets claims wait for the WAL flush, off by default, and takes only synchronous_commit values', () => {
+    expect(loadConfig({}, null).worker.claimsSynchronousCommit).toBe('off');
+    const config = loadConfig({ WORKER_CLAIMS_SYNCHRONOUS_COMMIT: 'on' }, null);
+    expect(config.worker.claimsSynchronousCommit).toBe('on');
+    expect(refusal({ WORKER_CLAIMS_SYNCHRONOUS_COMMIT: 'on; DROP' })).toContain(
+      'WORKER_CLAIMS_SYNCHRONOUS_COMMIT',
+    );
+  });
+
   it('wants WORKERS_GONE_AFTER_MS at least twice WORKERS_HEARTBEAT_MS, so one late beat is no death', () => {
     const config = loadConfig({ WORKERS_HEARTBEAT_MS: '200', WORKERS_GONE_AFTER_MS: '400' }, null);
     expect(config.workers).toEqual({ heartbeatMs: 200, goneAfterMs: 400 });
