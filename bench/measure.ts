@@ -12,7 +12,7 @@ async function measure(request: MeasureRequest): Promise<MeasureReply> {
   let reply: MeasureReply;
   try {
     await system.setup(request.url, request.settings);
-    const measurement = await performTask(system, request.settings, request.task);
+    const measurement = await performTask(system, request.url, request.settings, request.task);
     reply = { ok: true, measurement };
   } catch (error) {
     reply = { ok: false, error: messageOf(error) };

@@ -13,7 +13,10 @@ export interface BenchConfig {
   concurrency: number;
   /** A drain still running after this long is stopped and its rate taken from what it handled. */
   drainTimeLimitMs: number;
+  /** Pickup samples over all runs together (each run takes its share). */
   pickupSamples: number;
+  /** Jobs of the one large drain, run for its peak RSS. */
+  largeDrainJobs: number;
   pgbenchSeconds: number;
 }
 
@@ -52,7 +55,8 @@ export function loadConfig(): BenchConfig {
     drainJobs: positiveInteger('BENCH_JOBS', 20_000),
     concurrency: positiveInteger('BENCH_CONCURRENCY', 10),
     drainTimeLimitMs: positiveInteger('BENCH_DRAIN_TIME_LIMIT_S', 30) * 1000,
-    pickupSamples: positiveInteger('BENCH_PICKUP_SAMPLES', 200),
+    pickupSamples: positiveInteger('BENCH_PICKUP_SAMPLES', 1_000),
+    largeDrainJobs: positiveInteger('BENCH_LARGE_DRAIN_JOBS', 100_000),
     pgbenchSeconds: positiveInteger('BENCH_PGBENCH_SECONDS', 5),
   };
 }

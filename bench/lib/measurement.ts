@@ -15,13 +15,15 @@ export interface MeasureRequest {
 }
 
 export interface Measurement {
-  /** Jobs enqueued or handled. */
+  /** Jobs enqueued, or for a drain jobs the database held as done when it ended. */
   jobs: number;
   elapsedMs: number;
   /** A drain stopped by its time limit before all its jobs were handled. */
   timedOut: boolean;
   peakRssBytes: number;
   latenciesMs: number[];
+  /** Most connections the measuring process had open to its database at once (sampled). */
+  maxConnections: number;
 }
 
 export type MeasureReply = { ok: true; measurement: Measurement } | { ok: false; error: string };

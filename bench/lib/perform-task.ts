@@ -1,6 +1,7 @@
-import { JobTally } from './job-tally.js';
+import { DrainWatch } from './drain-watch.js';
 import { LatencyProbe } from './latency-probe.js';
 import type { MeasureTask, Measurement } from './measurement.js';
+import { connectObserver } from './observer.js';
 import { PeakRssSampler } from './peak-rss.js';
 import type { DrainSettings, QueueSystem } from './system.js';
 
@@ -10,6 +11,7 @@ const PICKUP_TIMEOUT_MS = 35_000;
 /** Runs `task` on a system whose `setup` has run, timing it. */
 export async function performTask(
   system: QueueSystem,
+  url: string,
   settings: DrainSettings,
   task: MeasureTask,
 ): Promise<Measurement> {
@@ -21,6 +23,7 @@ export async function performTask(
     timedOut: false,
     peakRssBytes: rss.stop(),
     latenciesMs: [],
+    maxConnections: 0,
   });
   if (task.kind === 'enqueue-one') {
     await system.enqueueOneByOne(task.jobs, task.inFlight);
@@ -31,12 +34,20 @@ export async function performTask(
     return finish(task.jobs);
   }
   if (task.kind === 'drain') {
-    const tally = new JobTally(task.jobs, task.timeLimitMs);
-    await system.drain(settings, tally);
-    if (tally.settledAt === undefined) {
-      throw new Error(`drain returned after ${tally.count} of ${task.jobs} jobs`);
+    const observer = await connectObserver(url);
+    try {
+      const sql = system.doneJobsSql(task.jobs);
+      const countDone = async (): Promise<number> =>
+        Number((await observer.query<{ done: number | string }>(sql)).rows[0].done);
+      const watch = new DrainWatch(task.jobs, task.timeLimitMs, countDone);
+      await system.drain(settings, watch);
+      if (watch.settledAt === undefined) {
+        throw new Error(`drain returned after ${watch.handledCount} of ${task.jobs} handler calls`);
+      }
+      return { ...finish(watch.done, watch.settledAt), timedOut: watch.timedOut };
+    } finally {
+      await observer.end();
     }
-    return { ...finish(tally.count, tally.settledAt), timedOut: tally.timedOut };
   }
   const probe = new LatencyProbe(PICKUP_TIMEOUT_MS);
   const latenciesMs = await system.pickupLatency(settings, task.samples, probe);

@@ -1,7 +1,12 @@
 import type { BenchConfig } from './config.js';
 import { jobsPerSecond, type Measurement } from './measurement.js';
-import { isRepeated, measureScenario, SCENARIOS, type Scenario } from './scenarios.js';
-import type { DrainSettings, SettingName } from './system.js';
+import {
+  isRepeated,
+  measureScenario,
+  SCENARIOS,
+  type Scenario,
+  type SystemUnderTest,
+} from './scenarios.js';
 
 export interface ScenarioResult {
   measurements: Measurement[];
@@ -19,9 +24,12 @@ function emptyResults(): SystemResults {
 }
 
 function describe(scenario: Scenario, measurement: Measurement): string {
-  if (scenario === 'pickup') return `${measurement.latenciesMs.length} samples`;
+  if (scenario === 'pickup') {
+    return `${measurement.latenciesMs.length} samples, ${measurement.maxConnections} connections`;
+  }
   const rate = Math.round(jobsPerSecond(measurement)).toLocaleString('en-US');
-  return `${rate} jobs/s${measurement.timedOut ? ' (time limit)' : ''}`;
+  const limit = measurement.timedOut ? ' (time limit)' : '';
+  return `${rate} jobs/s${limit}, ${measurement.maxConnections} connections`;
 }
 
 /**
@@ -30,24 +38,19 @@ function describe(scenario: Scenario, measurement: Measurement): string {
  */
 export async function runBenchmarks(
   config: BenchConfig,
-  settings: Map<string, Record<SettingName, DrainSettings>>,
+  systems: SystemUnderTest[],
   log: (line: string) => void,
 ): Promise<Map<string, SystemResults>> {
-  const results = new Map(config.systems.map((system) => [system, emptyResults()]));
+  const results = new Map(systems.map((system) => [system.name, emptyResults()]));
   for (let run = 1; run <= config.runs; run++) {
     for (const scenario of SCENARIOS) {
       if (run > 1 && !isRepeated(scenario)) continue;
-      for (const system of config.systems) {
-        const result = results.get(system)![scenario];
+      for (const system of systems) {
+        const result = results.get(system.name)![scenario];
         if (result.error !== undefined) continue;
-        const prefix = `[run ${run}/${config.runs}] ${scenario} ${system}`;
+        const prefix = `[run ${run}/${config.runs}] ${scenario} ${system.name}`;
         try {
-          const measurement = await measureScenario(
-            config,
-            system,
-            settings.get(system)!,
-            scenario,
-          );
+          const measurement = await measureScenario(config, system, scenario);
           result.measurements.push(measurement);
           log(`${prefix}: ${describe(scenario, measurement)}`);
         } catch (error) {

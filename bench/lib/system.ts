@@ -16,13 +16,23 @@ export interface DrainSettings {
   listenNotify?: boolean;
 }
 
+/** How a system's connections are configured for the run. */
+export type SessionSettings =
+  /** The same start-up settings as every other system (see session.ts). */
+  | 'shared'
+  /** The system's own production settings, which may differ from the shared ones. */
+  | 'own';
+
 export type SettingName = 'default' | 'best';
 
 /** Where the no-op handler reports what it handled; drives when a drain is over. */
 export interface JobSink {
   /** Call from the handler for every job (or batch of `count` jobs) it has handled. */
   handled(count?: number): void;
-  /** Resolves once the target count is reached or the time limit has passed. */
+  /**
+   * Resolves once the database shows every job done (checked once the handler has seen them all),
+   * or the time limit has passed.
+   */
   readonly finished: Promise<void>;
 }
 
@@ -40,6 +50,11 @@ export interface PickupProbe {
  */
 export interface QueueSystem {
   readonly name: string;
+  readonly session: SessionSettings;
+  /** What one call of `enqueueOneByOne` does in the database, for the report. */
+  readonly oneByOne: string;
+  /** SQL answering `done`: how many of the `enqueued` jobs the database holds as done. */
+  doneJobsSql(enqueued: number): string;
   /** The settings a drain or pickup runs with, by name, for `concurrency` handlers. */
   drainSettings(concurrency: number): Record<SettingName, DrainSettings>;
   /**

@@ -36,6 +36,8 @@ function presetFor(settings: DrainSettings): GraphileConfig.Preset {
 
 export class GraphileWorkerSystem implements QueueSystem {
   readonly name = 'graphile-worker';
+  readonly session = 'shared';
+  readonly oneByOne = 'addJob(): one add_job() call, one commit per job';
   #pool: Pool | undefined;
   #utils: WorkerUtils | undefined;
   #error: Error | undefined;
@@ -54,6 +56,11 @@ export class GraphileWorkerSystem implements QueueSystem {
         poolSize: concurrency + 2,
       },
     };
+  }
+
+  doneJobsSql(enqueued: number): string {
+    // A job done is a job deleted.
+    return `SELECT ${enqueued} - count(*) AS done FROM graphile_worker._private_jobs`;
   }
 
   async setup(url: string, settings: DrainSettings): Promise<void> {
@@ -82,7 +89,7 @@ export class GraphileWorkerSystem implements QueueSystem {
 
   async drain(settings: DrainSettings, sink: JobSink): Promise<void> {
     const runner = await run(
-      this.#runnerOptions(settings, () => {
+      this.#runnerOptions(settings, async () => {
         sink.handled();
       }),
     );
@@ -98,7 +105,7 @@ export class GraphileWorkerSystem implements QueueSystem {
   ): Promise<number[]> {
     const utils = this.#ready();
     const runner = await run(
-      this.#runnerOptions(settings, () => {
+      this.#runnerOptions(settings, async () => {
         probe.jobStarted();
       }),
     );

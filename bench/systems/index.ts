@@ -4,7 +4,8 @@ import { PgBossSystem } from './pg-boss.js';
 import { TaskyardSystem } from './taskyard.js';
 
 const factories: Record<string, () => QueueSystem> = {
-  taskyard: () => new TaskyardSystem(),
+  taskyard: () => new TaskyardSystem('shared'),
+  'taskyard-production': () => new TaskyardSystem('own'),
   'pg-boss': () => new PgBossSystem(),
   'graphile-worker': () => new GraphileWorkerSystem(),
 };

@@ -32,6 +32,8 @@ function workOptions(settings: DrainSettings): WorkOptions {
 
 export class PgBossSystem implements QueueSystem {
   readonly name = 'pg-boss';
+  readonly session = 'shared';
+  readonly oneByOne = 'send(): one INSERT, one commit per job';
   #boss: PgBoss | undefined;
   #error: Error | undefined;
 
@@ -51,6 +53,10 @@ export class PgBossSystem implements QueueSystem {
         poolSize: concurrency + 2,
       },
     };
+  }
+
+  doneJobsSql(): string {
+    return `SELECT count(*) AS done FROM pgboss.job WHERE name = '${QUEUE}' AND state = 'completed'`;
   }
 
   async setup(url: string, settings: DrainSettings): Promise<void> {

@@ -16,6 +16,7 @@ import type {
   JobSink,
   PickupProbe,
   QueueSystem,
+  SessionSettings,
   SettingName,
 } from '../lib/system.js';
 
@@ -26,10 +27,11 @@ const IDLE_SETTLE_MS = 1_000;
 /** What the no-op handler reports to; set before a worker starts. */
 let onJobStarted: () => void = () => undefined;
 
+/** Async like the peers' handlers: a handler that returns no promise takes a faster path. */
 @Injectable()
 class NoopHandler {
   @JobHandler(JOB_TYPE)
-  handle(): void {
+  async handle(): Promise<void> {
     onJobStarted();
   }
 }
@@ -37,10 +39,25 @@ class NoopHandler {
 @Module({ providers: [NoopHandler] })
 class NoopHandlerModule {}
 
-/** Taskyard through its real application: JobsService to enqueue, the worker module to drain. */
+/**
+ * Taskyard through its real application: JobsService to enqueue, the worker module to drain. With
+ * the shared session settings its claims wait for the WAL flush like every other commit; with its
+ * own production settings they do not (WORKER_CLAIMS_SYNCHRONOUS_COMMIT=off).
+ */
 export class TaskyardSystem implements QueueSystem {
-  readonly name = 'taskyard';
+  readonly name: string;
+  readonly oneByOne =
+    'JobsService.enqueue(): calls made together share one INSERT and one commit (group commit, ' +
+    'up to 1,000 jobs); each call resolves after its own job is committed';
   #url = '';
+
+  constructor(readonly session: SessionSettings) {
+    this.name = session === 'shared' ? 'taskyard' : 'taskyard-production';
+  }
+
+  doneJobsSql(): string {
+    return `SELECT count(*) AS done FROM taskyard.jobs WHERE type = '${JOB_TYPE}' AND status = 'succeeded'`;
+  }
   #app: NestExpressApplication | undefined;
 
   drainSettings(concurrency: number): Record<SettingName, DrainSettings> {
@@ -103,6 +120,7 @@ export class TaskyardSystem implements QueueSystem {
         DOCS_ENABLED: 'false',
         DATA_DIR: await mkdtemp(path.join(tmpdir(), 'taskyard-bench-')),
         WORKER_CONCURRENCY: String(settings.concurrency),
+        WORKER_CLAIMS_SYNCHRONOUS_COMMIT: this.session === 'shared' ? 'on' : 'off',
         ...(settings.batchSize === undefined
           ? {}
           : { WORKER_PREFETCH: String(settings.batchSize) }),
