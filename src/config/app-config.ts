@@ -139,6 +139,8 @@ export class AppConfig {
   readonly tasks: {
     /** The longest `Prefer: wait=N` honoured. */
     readonly maxWaitS: number;
+    /** csv.import lets PostgreSQL's COPY parse the files it reads the same way (csv/csv-copy-load.ts). */
+    readonly csvPostgresParser: boolean;
   };
   readonly jobs: {
     readonly leaseMs: number;
@@ -269,7 +271,10 @@ export class AppConfig {
       maxUploadBytes: env.MAX_UPLOAD_BYTES,
       mediaTypes: new Set(env.UPLOAD_MEDIA_TYPES.split(',').map((t) => t.toLowerCase())),
     };
-    this.tasks = { maxWaitS: env.TASKS_MAX_WAIT_S };
+    this.tasks = {
+      maxWaitS: env.TASKS_MAX_WAIT_S,
+      csvPostgresParser: env.CSV_IMPORT_POSTGRES_PARSER,
+    };
     this.jobs = {
       leaseMs: env.JOBS_LEASE_MS,
       pollIntervalMs: env.JOBS_POLL_INTERVAL_MS,

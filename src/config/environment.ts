@@ -330,6 +330,10 @@ export class Environment {
   @Max(300)
   TASKS_MAX_WAIT_S: number = 60;
 
+  @Transform(toBoolean)
+  @IsBoolean()
+  CSV_IMPORT_POSTGRES_PARSER: boolean = true;
+
   @IsInt()
   @Min(0)
   TASKS_TENANT_MAX_RUNNING: number = 0;

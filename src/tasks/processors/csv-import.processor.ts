@@ -5,6 +5,7 @@ import { PassThrough, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { AppConfig } from '../../config/app-config.js';
 import { Database } from '../../database/database.js';
 import { CSV_INPUT_MEDIA_TYPES, isTabSeparated } from '../../files/media-types.js';
 import { TaskInputError } from '../task-errors.js';
@@ -23,7 +24,9 @@ import {
   rejectCsvLine,
   RowConverter,
 } from './csv/csv-columns.js';
+import { copyCsv, copyCsvFits } from './csv/csv-copy-load.js';
 import { resolveColumns } from './csv/csv-header.js';
+import { LineTaggedParser, type TaggedRecord } from './csv/csv-line-parser.js';
 import { checkCsvOptions, CsvImportOptions } from './csv/csv-import.options.js';
 import { decodeText } from './text-input.js';
 
@@ -48,6 +51,11 @@ export interface CsvImportResult {
   /** The first `maxRejectsKept` rejected rows; rejects.csv has them all. */
   rejects: { line: number; reason: string }[];
   bytesRead: number;
+  /**
+   * Which CSV parser read the file: PostgreSQL's (COPY … FORMAT csv) when the file is one it reads
+   * exactly as the service would, else the service's own (csv-parse), which gives rejects reasons.
+   */
+  parser: 'postgres' | 'node';
 }
 
 interface ImportRun {
@@ -76,9 +84,11 @@ interface CsvDialect {
 })
 export class CsvImportProcessor implements TaskProcessorHandler<CsvImportOptions> {
   private readonly pool: Pool;
+  private readonly postgresParser: boolean;
 
-  constructor(database: Database) {
+  constructor(database: Database, config: AppConfig) {
     this.pool = database.pool;
+    this.postgresParser = config.tasks.csvPostgresParser;
   }
 
   async process(task: TaskContext<CsvImportOptions>): Promise<CsvImportResult> {
@@ -128,6 +138,27 @@ export class CsvImportProcessor implements TaskProcessorHandler<CsvImportOptions
       result.bytesRead = read;
       task.progress((read * 100) / file.size, `${read} of ${file.size} bytes read`);
     };
+    if (
+      this.postgresParser &&
+      copyCsvFits(task.options.encoding, dialect.delimiter, dialect.quote)
+    ) {
+      const loaded = await copyCsv(client, {
+        ...dialect,
+        table: result.table,
+        columns,
+        header: header !== undefined,
+        maxRecordBytes: MAX_RECORD_CHARS / 2,
+        open: () => file.open(),
+        onBytes,
+        signal: task.signal,
+      });
+      if (loaded) {
+        Object.assign(result, { rowsLoaded: loaded.rows, blankLines: loaded.blankLines });
+        result.parser = 'postgres';
+        await client.query(lineIndexSql(result.table));
+        return;
+      }
+    }
     const parser = new LineTaggedParser({
       ...parseOptions(dialect),
       on_skip: (error) => {
@@ -158,37 +189,6 @@ function dialectOf({ options, file }: TaskContext<CsvImportOptions>): CsvDialect
     );
   }
   return { delimiter, quote: options.quote };
-}
-
-/**
- * csv-parse's parser, each record tagged with the line it ends on, read when the record is parsed.
- * (Its `info: true` option does the same by copying the whole info object per record, which
- * makes the import several times slower.)
- */
-class LineTaggedParser extends Parser {
-  private endsWithLineBreak = false;
-
-  override push(record: unknown, encoding?: BufferEncoding): boolean {
-    return super.push(record === null ? null : { line: this.info.lines, record }, encoding);
-  }
-
-  override _transform(chunk: Buffer, encoding: BufferEncoding, done: TransformCallback): void {
-    // The stream hands the decoded text over as UTF-8 bytes (decodeStrings).
-    const last = chunk[chunk.length - 1];
-    this.endsWithLineBreak = last === 10 || last === 13; // '\n', '\r'
-    // oxlint-disable-next-line no-underscore-dangle -- the hook a Transform subclass extends
-    super._transform(chunk, encoding, done);
-  }
-
-  /** Empty lines in the file. csv-parse also counts the empty "line" after a final line break. */
-  blankLines(): number {
-    return this.info.empty_lines - (this.endsWithLineBreak ? 1 : 0);
-  }
-}
-
-interface TaggedRecord {
-  line: number;
-  record: string[];
 }
 
 /** Good rows as COPY text in chunks; rejected rows to rejects.csv as they come. */
@@ -309,6 +309,7 @@ function emptyResult(table: string, delimiter: string): CsvImportResult {
     blankLines: 0,
     rejects: [],
     bytesRead: 0,
+    parser: 'node',
   };
 }
 
