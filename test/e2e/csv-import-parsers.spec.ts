@@ -222,6 +222,16 @@ const CASES: Case[] = [
     options: { columns: TYPED },
     parser: 'node',
   },
+  {
+    name: 'a date that does not exist deep inside, which only PostgreSQL finds',
+    content: linesBuffer(30_000, (i) =>
+      i === 0
+        ? `${HEADER}\n`
+        : `${i},"item, ${i}",${i / 8},t,${i === 29_500 ? '2021-02-29' : '2020-01-01'}\n`,
+    ),
+    options: { columns: TYPED },
+    parser: 'node',
+  },
 ];
 
 interface Outcome {
