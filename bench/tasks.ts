@@ -13,10 +13,13 @@ import { hasCurl, measureCurlUpload, measureSdkUpload } from './lib/tasks-client
 import { measureHttpCeiling, measureSinkUpload } from './lib/tasks-http-ceiling.js';
 import { type TasksBenchConfig, loadTasksConfig } from './lib/tasks-config.js';
 import { generateCsv, measureCsvImport, measurePsqlCopy, PSQL } from './lib/tasks-csv.js';
+import { probeRedis } from './lib/redis-server.js';
+import { detailLines } from './lib/tasks-details.js';
 import { measureEcho } from './lib/tasks-echo.js';
+import type { EchoOptions } from './lib/tasks-echo-loops.js';
+import { measureReference, REFERENCE_NOTE, referenceSettingsLine } from './lib/tasks-reference.js';
 import {
   type CsvOutcome,
-  detailLines,
   type EchoOutcome,
   markdownTable,
   resultRows,
@@ -82,6 +85,33 @@ function serviceSettings(config: TasksBenchConfig): ServiceSettings {
   };
 }
 
+function echoOptions(config: TasksBenchConfig): EchoOptions {
+  return {
+    tasks: config.echoTasks,
+    warmup: config.echoWarmup,
+    clients: config.clients,
+    waitS: config.waitS,
+    timeLimitS: config.echoTimeLimitS,
+  };
+}
+
+/** The NestJS + BullMQ service driven by the same client loops, if a Redis answers. */
+async function referenceScenario(config: TasksBenchConfig): Promise<EchoOutcome['reference']> {
+  const redis = await probeRedis(config.redisUrl);
+  if ('error' in redis) {
+    const skipped = `reference skipped: no Redis at ${config.redisUrl} (${redis.error})`;
+    progress(skipped);
+    return { skipped };
+  }
+  progress(
+    `reference: NestJS + BullMQ on Redis ${redis.version}, ${formatCount(config.echoWarmup)} ` +
+      `warm-up then ${formatCount(config.echoTasks)} tasks`,
+  );
+  return attempt(progress, 'reference', () =>
+    measureReference(redis, config.workerConcurrency, echoOptions(config), serviceLog),
+  );
+}
+
 async function echoScenario(config: TasksBenchConfig, workDir: string): Promise<EchoOutcome> {
   progress(`pgbench ceiling, ${config.clients} clients, ${config.pgbenchSeconds} s per script`);
   const ceiling = await measurePgbenchCeiling(
@@ -95,15 +125,16 @@ async function echoScenario(config: TasksBenchConfig, workDir: string): Promise<
     progress(
       `echo: ${formatCount(config.echoWarmup)} warm-up then ${formatCount(config.echoTasks)} tasks`,
     );
-    return measureEcho(service.client, service, {
-      tasks: config.echoTasks,
-      warmup: config.echoWarmup,
-      clients: config.clients,
-      waitS: config.waitS,
-      timeLimitS: config.echoTimeLimitS,
-    });
+    return measureEcho(service.client, service, echoOptions(config));
   });
-  return { echo, http, insertNotifyTps: ceiling.insertNotify, insertTps: ceiling.insert };
+  const reference = await referenceScenario(config);
+  return {
+    echo,
+    http,
+    insertNotifyTps: ceiling.insertNotify,
+    insertTps: ceiling.insert,
+    reference,
+  };
 }
 
 async function uploadScenario(config: TasksBenchConfig, workDir: string): Promise<UploadOutcome> {
@@ -182,6 +213,7 @@ function settingsLines(config: TasksBenchConfig, workDir: string): string[] {
       `${formatCount(config.echoWarmup)} warm-up + ${formatCount(config.echoTasks)} measured tasks ` +
       `(none started after ${config.echoTimeLimitS} s); ` +
       `node:http Agent keepAlive, maxSockets 128`,
+    referenceSettingsLine(config.redisUrl, config.workerConcurrency, config.waitS),
     `upload: ${formatCount(config.uploadMb)} MB file in ${workDir}, multipart POST /api/v1/files ` +
       `streamed from disk after a 1 MB warm-up upload; RSS sampled every 50 ms from /proc/<pid>/status`,
     `upload clients, then, to the same service and file: the SDK (dist/client) in a child node ` +
@@ -197,6 +229,7 @@ function settingsLines(config: TasksBenchConfig, workDir: string): string[] {
 function notes(config: TasksBenchConfig, buildNote: string): string[] {
   return [
     'MB = 10^6 bytes. Ratios are Taskyard ÷ reference (for the wall row: psql time ÷ Taskyard time).',
+    REFERENCE_NOTE,
     buildNote,
     'Everything runs on one machine: the bench client, the service and PostgreSQL share the CPUs ' +
       '(see the CPU lines: "other" is machine CPU used by none of the three, e.g. other jobs).',

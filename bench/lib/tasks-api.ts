@@ -6,8 +6,17 @@ export interface TaskBody {
   status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
   result: unknown;
   error: { title?: string; detail?: string } | null;
+  /** Taskyard's; the reference service of bench:tasks has no event log and sends none. */
   lastSeq: number;
 }
+
+/** Where a service takes tasks, and whether its GET answers If-None-Match long polls (304). */
+export interface TasksEndpoint {
+  path: string;
+  conditionalPolls: boolean;
+}
+
+export const TASKYARD_TASKS: TasksEndpoint = { path: '/api/v1/tasks', conditionalPolls: true };
 
 export interface TaskEventBody {
   seq: number;
@@ -35,13 +44,15 @@ export interface Waited {
 }
 
 /**
- * Long-polls GET /tasks/:id (`Prefer: wait=<waitS>`, If-None-Match the last seq seen) until the
- * task has finished; throws unless it succeeded. A 304 (no change) is polled again.
+ * Long-polls GET <endpoint>/:id (`Prefer: wait=<waitS>`, and If-None-Match the last seq seen where
+ * the endpoint answers those) until the task has finished; throws unless it succeeded. A 304 (no
+ * change) is polled again.
  */
 export async function waitForSuccess(
   client: HttpClient,
   task: TaskBody,
   waitS: number,
+  endpoint = TASKYARD_TASKS,
 ): Promise<Waited> {
   let current = task;
   let polls = 0;
@@ -49,14 +60,14 @@ export async function waitForSuccess(
   let notModifiedMaxMs = 0;
   while (!FINISHED.has(current.status)) {
     const sent = performance.now();
-    const response = await client.request('GET', `/api/v1/tasks/${current.id}`, {
-      headers: { prefer: `wait=${waitS}`, 'if-none-match': `W/"${current.lastSeq}"` },
-    });
+    const headers: Record<string, string> = { prefer: `wait=${waitS}` };
+    if (endpoint.conditionalPolls) headers['if-none-match'] = `W/"${current.lastSeq}"`;
+    const response = await client.request('GET', `${endpoint.path}/${current.id}`, { headers });
     polls += 1;
     if (response.status === 304) {
       notModified += 1;
       notModifiedMaxMs = Math.max(notModifiedMaxMs, performance.now() - sent);
-    } else current = parseTask(response, `GET /api/v1/tasks/${task.id}`);
+    } else current = parseTask(response, `GET ${endpoint.path}/${task.id}`);
   }
   if (current.status !== 'succeeded') {
     throw new Error(

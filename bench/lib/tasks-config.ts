@@ -5,6 +5,8 @@ export type TasksScenario = (typeof TASKS_SCENARIOS)[number];
 
 export interface TasksBenchConfig {
   serverUrl: string;
+  /** The Redis of the echo scenario's NestJS + BullMQ reference (skipped if none answers). */
+  redisUrl: string;
   scenarios: TasksScenario[];
   /** Echo tasks measured, after `echoWarmup` tasks that are not. */
   echoTasks: number;
@@ -51,6 +53,7 @@ export function loadTasksConfig(): TasksBenchConfig {
       process.env.BENCH_DATABASE_URL ||
       process.env.DATABASE_URL ||
       'postgres://postgres@127.0.0.1:5432/postgres',
+    redisUrl: process.env.BENCH_REDIS_URL || process.env.REDIS_URL || 'redis://127.0.0.1:6379',
     scenarios: scenarioList(),
     echoTasks,
     echoWarmup: positiveInteger('BENCH_WARMUP_TASKS', Math.min(1_000, echoTasks)),

@@ -83,6 +83,7 @@ function machineTicks(): { busy: number; total: number } {
 interface CpuSnapshot {
   at: number;
   service: number;
+  redis: number;
   bench: number;
   machine: { busy: number; total: number };
 }
@@ -93,10 +94,12 @@ export interface CpuUse {
   service: number;
   /** The database's backends and the server's background processes. */
   postgres: number;
+  /** redis-server, when one was metered (the store of bench:tasks' reference service). */
+  redis?: number;
   /** This process and the children it has waited for (psql, cp). */
   bench: number;
   machine: number;
-  /** Machine busy time not accounted for by the three above: other work on the machine (and
+  /** Machine busy time not accounted for by the figures above: other work on the machine (and
    * other databases' backends). */
   other: number;
   cpus: number;
@@ -104,15 +107,18 @@ export interface CpuUse {
 
 /**
  * CPU times of the service process, of PostgreSQL working for `database` (all databases when
- * undefined), of this process and of the whole machine, from construction to read().
+ * undefined), of a redis-server process if given, of this process and of the whole machine, from
+ * construction to read().
  */
 export class CpuMeter {
   readonly #servicePid: number | undefined;
+  readonly #redisPid: number | undefined;
   readonly #postgres: PostgresTicks;
   readonly #start: CpuSnapshot;
 
-  constructor(servicePid: number | undefined, database: string | undefined) {
+  constructor(servicePid: number | undefined, database: string | undefined, redisPid?: number) {
     this.#servicePid = servicePid;
+    this.#redisPid = redisPid;
     this.#postgres = new PostgresTicks(database);
     this.#start = this.#snapshot();
   }
@@ -127,6 +133,7 @@ export class CpuMeter {
     const service = cores(end.service - start.service);
     const postgres = cores(postgresTicks);
     const bench = cores(end.bench - start.bench);
+    const redis = this.#redisPid === undefined ? undefined : cores(end.redis - start.redis);
     const cpuCount = cpus().length;
     // /proc/stat counts all CPUs together.
     const machineShare =
@@ -137,9 +144,10 @@ export class CpuMeter {
       seconds,
       service,
       postgres,
+      redis,
       bench,
       machine,
-      other: Math.max(0, machine - service - postgres - bench),
+      other: Math.max(0, machine - service - postgres - (redis ?? 0) - bench),
       cpus: cpuCount,
     };
   }
@@ -148,6 +156,7 @@ export class CpuMeter {
     return {
       at: performance.now(),
       service: this.#servicePid === undefined ? 0 : (processTicks(this.#servicePid, false) ?? 0),
+      redis: this.#redisPid === undefined ? 0 : (processTicks(this.#redisPid, false) ?? 0),
       bench: processTicks('self', true) ?? 0,
       machine: machineTicks(),
     };
@@ -161,9 +170,16 @@ function f(value: number): string {
 export function describeCpu(use: CpuUse): string {
   return (
     `CPU in cores over ${use.seconds.toFixed(1)} s: service ${f(use.service)}, ` +
-    `PostgreSQL ${f(use.postgres)}, bench client ${f(use.bench)}, other ${f(use.other)}; ` +
+    `PostgreSQL ${f(use.postgres)}, ` +
+    (use.redis === undefined ? '' : `redis-server ${f(use.redis)}, `) +
+    `bench client ${f(use.bench)}, other ${f(use.other)}; ` +
     `machine ${f(use.machine)} of ${use.cpus}`
   );
+}
+
+/** CPU time per task, in ms, of `cores` used over `use`'s interval for `tasks` tasks. */
+export function cpuMsPerTask(cores: number, use: CpuUse, tasks: number): number {
+  return (cores * use.seconds * 1000) / tasks;
 }
 
 /** The database name in a postgres:// URL. */

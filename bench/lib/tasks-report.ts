@@ -1,10 +1,12 @@
 import { formatCount, formatMeasure, formatRatio } from './format.js';
 import { renderTable } from './table.js';
-import { type CpuUse, describeCpu } from './tasks-cpu.js';
 import type { PsqlReference, CsvImportResult } from './tasks-csv.js';
-import type { EchoResult, Percentiles } from './tasks-echo.js';
+import { cpuMsPerTask } from './tasks-cpu.js';
+import type { EchoResult } from './tasks-echo.js';
+import type { Percentiles } from './tasks-echo-loops.js';
 import type { ClientUpload } from './tasks-client-upload.js';
 import type { HttpCeiling, SinkUpload } from './tasks-http-ceiling.js';
+import type { ReferenceResult } from './tasks-reference.js';
 import { type CopyReference, MB, type UploadResult } from './tasks-upload.js';
 
 /** A measurement's result, or why there is none. */
@@ -16,7 +18,12 @@ export interface EchoOutcome {
   /** pgbench, 50 clients: single-row INSERT + NOTIFY commits per second ("n/a (...)" if none). */
   insertNotifyTps: string;
   insertTps: string;
+  /** The NestJS + BullMQ service on Redis, or why it was not measured. */
+  reference: Outcome<ReferenceResult> | { skipped: string };
 }
+
+/** Taskyard's echo throughput over the reference's: at least this. */
+export const REFERENCE_GOAL = 1.5;
 
 export interface UploadOutcome {
   upload: UploadResult;
@@ -66,10 +73,47 @@ function failed(measurement: string, error: string): Row {
   return { measurement, taskyard: 'failed', reference: error, ratio: '', goal: '', met: 'NO' };
 }
 
+/** A cell for the reference column: `figure` of the reference (empty without one: its row says why). */
+function referenceCell(
+  reference: EchoOutcome['reference'],
+  figure: (value: ReferenceResult) => string,
+): string {
+  if ('skipped' in reference || !reference.ok) return '';
+  return `NestJS + BullMQ: ${figure(reference.value)}`;
+}
+
+function referenceRow(echo: EchoResult, reference: EchoOutcome['reference']): Row {
+  const row = {
+    measurement: 'echo tasks vs NestJS + @nestjs/bullmq on Redis (tasks/s)',
+    taskyard: formatCount(echo.tasksPerSecond),
+    goal: `>= ${formatRatio(REFERENCE_GOAL)} (Taskyard ÷ BullMQ)`,
+  };
+  if ('skipped' in reference) {
+    return { ...row, reference: reference.skipped, ratio: '', met: 'n/a' };
+  }
+  if (!reference.ok) {
+    return { ...row, reference: `reference failed: ${reference.error}`, ratio: '', met: 'n/a' };
+  }
+  const ratio = echo.tasksPerSecond / reference.value.tasksPerSecond;
+  return {
+    ...row,
+    reference: referenceCell(reference, (value) => formatCount(value.tasksPerSecond)),
+    ratio: formatRatio(ratio),
+    met: met(ratio >= REFERENCE_GOAL),
+  };
+}
+
+/** "service / store (store name)" CPU ms per task of an echo run. */
+function cpuPerTask(run: EchoResult | ReferenceResult, name: string, store?: number): string {
+  const perTask = (cores: number): string => formatMeasure(cpuMsPerTask(cores, run.cpu, run.tasks));
+  const storeMs = store === undefined ? 'not metered' : perTask(store);
+  return `${perTask(run.cpu.service)} / ${storeMs} (${name})`;
+}
+
 function echoRows(outcome: Outcome<EchoOutcome>, clients: number): Row[] {
   const label = `echo tasks, ${clients} clients (tasks/s)`;
   if (!outcome.ok) return [failed(label, outcome.error)];
-  const { echo, http, insertNotifyTps } = outcome.value;
+  const { echo, http, insertNotifyTps, reference } = outcome.value;
   const ceiling = tps(insertNotifyTps);
   const requestsPerSecond = echo.tasksPerSecond * (1 + echo.pollsPerTask);
   return [
@@ -81,6 +125,7 @@ function echoRows(outcome: Outcome<EchoOutcome>, clients: number): Row[] {
       goal: '>= 1,500 tasks/s',
       met: met(echo.tasksPerSecond >= 1500),
     },
+    referenceRow(echo, reference),
     {
       measurement: 'echo: HTTP requests/s the service answered',
       taskyard: formatCount(requestsPerSecond),
@@ -92,7 +137,7 @@ function echoRows(outcome: Outcome<EchoOutcome>, clients: number): Row[] {
     {
       measurement: 'echo create latency p50 / p95 / p99 (ms)',
       taskyard: ms(echo.createMs),
-      reference: '',
+      reference: referenceCell(reference, (value) => ms(value.createMs)),
       ratio: '',
       goal: '',
       met: '',
@@ -100,7 +145,17 @@ function echoRows(outcome: Outcome<EchoOutcome>, clients: number): Row[] {
     {
       measurement: 'echo end-to-end latency p50 / p95 / p99 (ms)',
       taskyard: ms(echo.endToEndMs),
-      reference: '',
+      reference: referenceCell(reference, (value) => ms(value.endToEndMs)),
+      ratio: '',
+      goal: '',
+      met: '',
+    },
+    {
+      measurement: 'echo CPU per task, service / its store (ms)',
+      taskyard: cpuPerTask(echo, 'PostgreSQL', echo.cpu.postgres),
+      reference: referenceCell(reference, (value) =>
+        cpuPerTask(value, 'redis-server', value.cpu.redis),
+      ),
       ratio: '',
       goal: '',
       met: '',
@@ -171,14 +226,6 @@ function clientRows({ sdk, curl }: UploadOutcome): Row[] {
   ];
 }
 
-function clientLine(name: string, bytes: number, client: ClientUpload): string {
-  return (
-    `${name}: ${formatCount(bytes / MB)} MB in ${formatMeasure(client.seconds)} s; RSS idle ` +
-    `${formatMeasure(client.idleRss / MB)} MB, peak ${formatMeasure(client.peakRss / MB)} MB ` +
-    `(${client.rssSamples} samples during the upload)`
-  );
-}
-
 function csvRows(outcome: Outcome<CsvOutcome>, rows: number): Row[] {
   const label = `csv.import ${formatCount(rows)} rows, started→succeeded (rows/s)`;
   if (!outcome.ok) return [failed(label, outcome.error)];
@@ -241,68 +288,4 @@ export function markdownTable(rows: Row[]): string {
     markdownLine(HEADER.map((_, i) => (i === 0 ? '---' : '---:'))),
     ...rows.map((row) => markdownLine(cells(row))),
   ].join('\n');
-}
-
-/** Details behind the table: durations, polls, CPU use of each phase. */
-export function detailLines(results: TasksResults): string[] {
-  const lines: string[] = [];
-  const cpu = (label: string, use: CpuUse): void => {
-    lines.push(`${label}: ${describeCpu(use)}`);
-  };
-  if (results.echo?.ok) {
-    const { echo, http, insertTps } = results.echo.value;
-    lines.push(
-      `echo: ${formatCount(echo.tasks)} tasks in ${formatMeasure(echo.seconds)} s` +
-        `${echo.timeLimited ? ' (stopped by the time limit, BENCH_ECHO_TIME_LIMIT_S)' : ''}, ` +
-        `${echo.pollsPerTask.toFixed(2)} GETs per task (${formatCount(echo.notModified)} answered 304, ` +
-        `the slowest after ${formatMeasure(echo.notModifiedMaxMs)} ms); ` +
-        `slowest task end to end ${formatMeasure(echo.endToEndMaxMs)} ms; ` +
-        `pgbench single-row INSERT commits/s: ${insertTps}`,
-    );
-    cpu('echo', echo.cpu);
-    const msPerTask = (cores: number): string =>
-      formatMeasure((cores * echo.cpu.seconds * 1000) / echo.tasks);
-    const totalMs =
-      (echo.cpu.service + echo.cpu.postgres + echo.cpu.bench) * echo.cpu.seconds * 1000;
-    lines.push(
-      `echo CPU per task: service ${msPerTask(echo.cpu.service)} ms, PostgreSQL ` +
-        `${msPerTask(echo.cpu.postgres)} ms, bench client ${msPerTask(echo.cpu.bench)} ms: at that ` +
-        `cost ${echo.cpu.cpus} CPUs top out near ${formatCount((echo.cpu.cpus * 1000 * echo.tasks) / totalMs)} tasks/s`,
-    );
-    const db = echo.perTask;
-    lines.push(
-      `echo database work per task (pg_stat_database, approximate): ${db.commits.toFixed(1)} commits, ` +
-        `${db.rollbacks.toFixed(2)} rollbacks, ${db.inserted.toFixed(1)} rows inserted, ` +
-        `${db.updated.toFixed(1)} updated, ${db.deleted.toFixed(1)} deleted`,
-    );
-    cpu('bare node:http reference (server process)', http.cpu);
-  }
-  if (results.upload?.ok) {
-    const { upload, copy } = results.upload.value;
-    lines.push(
-      `upload: ${formatCount(upload.bytes / MB)} MB in ${formatMeasure(upload.seconds)} s; ` +
-        `cp ${formatMeasure(copy.seconds)} s; ${upload.rssSamples} RSS samples during the upload`,
-    );
-    cpu('upload', upload.cpu);
-    cpu('bare HTTP sink upload (server process)', results.upload.value.sink.cpu);
-    const { sdk, curl } = results.upload.value;
-    if (sdk.ok) lines.push(clientLine('SDK uploadFile', upload.bytes, sdk.value));
-    if (curl?.ok) lines.push(clientLine('curl -sf -F', upload.bytes, curl.value));
-  }
-  if (results.csv?.ok) {
-    const { csv, psql } = results.csv.value;
-    lines.push(
-      `csv.import: ${formatMeasure(csv.bytes / MB)} MB; POST (upload + create) ` +
-        `${formatMeasure(csv.requestSeconds)} s, queued ${formatMeasure(csv.queuedSeconds * 1000)} ms, ` +
-        `started→succeeded ${formatMeasure(csv.taskSeconds)} s, wall ${formatMeasure(csv.wallSeconds)} s ` +
-        `(${formatCount(csv.wallRowsPerSecond)} rows/s), ${csv.progressEvents} progress events`,
-    );
-    lines.push(
-      `psql \\copy: ${formatMeasure(psql.seconds)} s wall, of which start-up and connection ` +
-        `~${formatMeasure(psql.startupSeconds * 1000)} ms (psql -c 'SELECT 1', best of 3)`,
-    );
-    cpu('csv.import (from the 202 to succeeded)', csv.cpu);
-    cpu('psql \\copy', psql.cpu);
-  }
-  return lines;
 }

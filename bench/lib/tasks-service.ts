@@ -48,7 +48,7 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -59,7 +59,8 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function waitUntilReady(
+/** Polls GET /health/ready until it answers 200; fails if the child exits or after 60 s. */
+export async function waitUntilReady(
   client: HttpClient,
   child: ChildProcess,
   lines: string[],
@@ -81,13 +82,39 @@ async function waitUntilReady(
   }
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
+export async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = once(child, 'exit');
   child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
   await exited;
   clearTimeout(timer);
+}
+
+/**
+ * Starts `node <args>` with exactly `env` (plus PATH and HOME), keeping its last 1,000 lines of
+ * output (stdout and stderr).
+ */
+export function spawnNode(
+  args: string[],
+  options: { cwd?: string; env: Record<string, string> },
+): { child: ChildProcess; lines: string[] } {
+  const child = spawn(process.execPath, args, {
+    // Exactly these variables (no .env file is read: the working directory has none of its own).
+    cwd: options.cwd,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const keep = (chunk: Buffer): void => {
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (line.trim()) lines.push(line.length > 500 ? `${line.slice(0, 500)}…` : line);
+    }
+    if (lines.length > 1000) lines.splice(0, lines.length - 1000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return { child, lines };
 }
 
 /**
@@ -112,33 +139,16 @@ export async function startService(
         `--cpu-prof-name=${name}.cpuprofile`,
       ]
     : [];
-  const child = spawn(
-    process.execPath,
-    [...nodeArgs, ...(settings.nodeArgs ?? []), SERVICE_ENTRY],
-    {
-      // Exactly these variables (no .env file is read: the working directory has none of its own).
-      cwd: dataDir,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        ...serviceEnvironment(settings),
-        PORT: String(port),
-        DATABASE_URL: databaseUrl,
-        DATA_DIR: dataDir,
-        ADMIN_API_KEY: BENCH_ADMIN_KEY,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const { child, lines } = spawnNode([...nodeArgs, ...(settings.nodeArgs ?? []), SERVICE_ENTRY], {
+    cwd: dataDir,
+    env: {
+      ...serviceEnvironment(settings),
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      DATA_DIR: dataDir,
+      ADMIN_API_KEY: BENCH_ADMIN_KEY,
     },
-  );
-  const lines: string[] = [];
-  const keep = (chunk: Buffer): void => {
-    for (const line of chunk.toString('utf8').split('\n')) {
-      if (line.trim()) lines.push(line.length > 500 ? `${line.slice(0, 500)}…` : line);
-    }
-    if (lines.length > 1000) lines.splice(0, lines.length - 1000);
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
+  });
   const baseUrl = `http://127.0.0.1:${port}`;
   const client = new HttpClient(baseUrl, BENCH_ADMIN_KEY);
   const stop = async (): Promise<void> => {
