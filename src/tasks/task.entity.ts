@@ -24,6 +24,10 @@ import { TASK_STATUSES, type TaskProgress, type TaskStatus } from './task.js';
 })
 @Index('tasks_tenant_created_idx', ['tenant', 'createdAt', 'id'])
 @Index('tasks_created_idx', ['createdAt', 'id'])
+@Index('tasks_status_created_idx', ['status', 'createdAt', 'id'])
+@Index('tasks_tenant_status_created_idx', ['tenant', 'status', 'createdAt', 'id'])
+@Index('tasks_type_created_idx', ['type', 'createdAt', 'id'])
+@Index('tasks_tenant_type_created_idx', ['tenant', 'type', 'createdAt', 'id'])
 @Index('tasks_parent_line_idx', ['parentId', 'parentLine'], {
   unique: true,
   where: 'parent_id IS NOT NULL',

@@ -177,8 +177,10 @@ export class TasksRepository {
   }
 
   /**
-   * Newest first, after the `after` position (keyset: tasks_created_idx, tasks_tenant_created_idx),
-   * each with its input file's name, size and media type (one join on the files' primary key).
+   * Newest first, after the `after` position (keyset: tasks_created_idx, tasks_tenant_created_idx,
+   * and their status and type variants from migration 0016, so that a filter matching few rows
+   * does not walk every task), each with its input file's name, size and media type (one join on
+   * the files' primary key).
    */
   async list(filter: TaskFilter): Promise<ListedTask[]> {
     const query = this.tasks
