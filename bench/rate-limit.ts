@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { print, progressLog, section } from './lib/console.js';
-import { positiveInteger } from './lib/config.js';
+import { benchServerUrl, positiveInteger } from './lib/config.js';
 import { formatCount, formatSettings } from './lib/format.js';
 import { loadAverage, machineLines } from './lib/machine.js';
 import { median } from './lib/stats.js';
@@ -18,10 +18,7 @@ const progress = progressLog('bench:rate-limit');
 const STORES = ['memory', 'postgres'] as const;
 
 const config = {
-  serverUrl:
-    process.env.BENCH_DATABASE_URL ||
-    process.env.DATABASE_URL ||
-    'postgres://postgres@127.0.0.1:5432/postgres',
+  serverUrl: benchServerUrl(),
   clients: positiveInteger('BENCH_CLIENTS', 32),
   seconds: positiveInteger('BENCH_SECONDS', 10),
   rounds: positiveInteger('BENCH_ROUNDS', 2),

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { print, progressLog, section } from './lib/console.js';
-import { positiveInteger } from './lib/config.js';
+import { benchServerUrl, positiveInteger } from './lib/config.js';
 import { formatCount, formatMeasure, formatSettings } from './lib/format.js';
 import { loadAverage, machineLines } from './lib/machine.js';
 import { type Percentiles, percentiles } from './lib/remote-measure.js';
@@ -24,10 +24,7 @@ import {
 const progress = progressLog('bench:retention');
 
 const config = {
-  serverUrl:
-    process.env.BENCH_DATABASE_URL ||
-    process.env.DATABASE_URL ||
-    'postgres://postgres@127.0.0.1:5432/postgres',
+  serverUrl: benchServerUrl(),
   rows: positiveInteger('BENCH_RETENTION_ROWS', 100_000),
   baselineSamples: positiveInteger('BENCH_RETENTION_SAMPLES', 100),
 };

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { print, progressLog, section } from './lib/console.js';
-import { positiveInteger } from './lib/config.js';
+import { benchServerUrl, positiveInteger } from './lib/config.js';
 import { formatCount, formatMeasure, formatSettings } from './lib/format.js';
 import { loadAverage, machineLines } from './lib/machine.js';
 import { drain } from './lib/scale-drain.js';
@@ -26,10 +26,7 @@ import {
 const progress = progressLog('bench:scale');
 
 const config = {
-  serverUrl:
-    process.env.BENCH_DATABASE_URL ||
-    process.env.DATABASE_URL ||
-    'postgres://postgres@127.0.0.1:5432/postgres',
+  serverUrl: benchServerUrl(),
   tasks: positiveInteger('BENCH_SCALE_TASKS', 1_000_000),
   jobs: positiveInteger('BENCH_SCALE_JOBS', 1_000_000),
   events: positiveInteger('BENCH_SCALE_EVENTS', 100_000),

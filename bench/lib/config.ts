@@ -20,6 +20,15 @@ export interface BenchConfig {
   pgbenchSeconds: number;
 }
 
+/** The PostgreSQL server the benchmarks make their databases on. */
+export function benchServerUrl(): string {
+  return (
+    process.env.BENCH_DATABASE_URL ||
+    process.env.DATABASE_URL ||
+    'postgres://postgres@127.0.0.1:5432/postgres'
+  );
+}
+
 export function positiveInteger(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
