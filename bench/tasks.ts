@@ -208,7 +208,7 @@ function settingsLines(config: TasksBenchConfig, workDir: string): string[] {
     `service: node dist/main.js, one process, ${formatSettings(env)}`,
     `  PORT=<a free port> DATABASE_URL=<a fresh database per measurement> ` +
       `ADMIN_API_KEY=<fixed, 38 chars> DATA_DIR=${workDir}/data-<measurement>`,
-    `echo: ${config.clients} client loops (POST /api/v1/tasks, then GET /api/v1/tasks/:id ` +
+    `echo: ${config.clients} client loops (POST /api/v1/tasks, then GET /api/v1/tasks/:id?until=finished ` +
       `Prefer: wait=${config.waitS} + If-None-Match until succeeded), ` +
       `${formatCount(config.echoWarmup)} warm-up + ${formatCount(config.echoTasks)} measured tasks ` +
       `(none started after ${config.echoTimeLimitS} s); ` +

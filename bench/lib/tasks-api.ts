@@ -10,13 +10,21 @@ export interface TaskBody {
   lastSeq: number;
 }
 
-/** Where a service takes tasks, and whether its GET answers If-None-Match long polls (304). */
+/**
+ * Where a service takes tasks, whether its GET answers If-None-Match long polls (304), and what
+ * its long poll adds to wait for the task's end rather than its next change.
+ */
 export interface TasksEndpoint {
   path: string;
   conditionalPolls: boolean;
+  untilFinished: string;
 }
 
-export const TASKYARD_TASKS: TasksEndpoint = { path: '/api/v1/tasks', conditionalPolls: true };
+export const TASKYARD_TASKS: TasksEndpoint = {
+  path: '/api/v1/tasks',
+  conditionalPolls: true,
+  untilFinished: '?until=finished',
+};
 
 export interface TaskEventBody {
   seq: number;
@@ -44,8 +52,8 @@ export interface Waited {
 }
 
 /**
- * Long-polls GET <endpoint>/:id (`Prefer: wait=<waitS>`, and If-None-Match the last seq seen where
- * the endpoint answers those) until the task has finished; throws unless it succeeded. A 304 (no
+ * Long-polls GET <endpoint>/:id (`Prefer: wait=<waitS>`, its wait for the end, and If-None-Match the
+ * last seq seen where the endpoint answers those) until the task has finished; throws unless it succeeded. A 304 (no
  * change) is polled again.
  */
 export async function waitForSuccess(
@@ -62,7 +70,8 @@ export async function waitForSuccess(
     const sent = performance.now();
     const headers: Record<string, string> = { prefer: `wait=${waitS}` };
     if (endpoint.conditionalPolls) headers['if-none-match'] = `W/"${current.lastSeq}"`;
-    const response = await client.request('GET', `${endpoint.path}/${current.id}`, { headers });
+    const url = `${endpoint.path}/${current.id}${endpoint.untilFinished}`;
+    const response = await client.request('GET', url, { headers });
     polls += 1;
     if (response.status === 304) {
       notModified += 1;

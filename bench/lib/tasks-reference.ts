@@ -16,7 +16,12 @@ import { freePort, spawnNode, stopChild, waitUntilReady } from './tasks-service.
 const REFERENCE_ENTRY = fileURLToPath(new URL('../reference/bullmq-service.js', import.meta.url));
 
 /** The reference answers plain long polls: no event sequence, so no If-None-Match / 304. */
-const REFERENCE_TASKS: TasksEndpoint = { path: '/tasks', conditionalPolls: false };
+/** Its long poll always waits for the job's end (waitUntilFinished). */
+const REFERENCE_TASKS: TasksEndpoint = {
+  path: '/tasks',
+  conditionalPolls: false,
+  untilFinished: '',
+};
 
 /** The echo client loops against the reference, with the CPU of the measured phase. */
 export interface ReferenceResult extends EchoRun {

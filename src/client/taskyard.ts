@@ -127,12 +127,18 @@ export class Taskyard {
     return this.upload('/tasks', file, input, fields, options, idempotency(options));
   }
 
-  /** The task; with `waitS`, the server holds the answer up to that long for its next change. */
-  getTask(id: string, options: CallOptions & { waitS?: number } = {}): Promise<Task> {
+  /**
+   * The task; with `waitS`, the server holds the answer up to that long for its next change, or
+   * with `until: 'finished'` for its end.
+   */
+  getTask(
+    id: string,
+    options: CallOptions & { waitS?: number; until?: 'finished' } = {},
+  ): Promise<Task> {
     return this.http.json(
       {
         method: 'GET',
-        path: `/tasks/${segment(id)}`,
+        path: `/tasks/${segment(id)}${options.until ? `?until=${options.until}` : ''}`,
         headers: options.waitS ? { prefer: `wait=${options.waitS}` } : {},
       },
       { ...options, timeoutMs: options.timeoutMs ?? this.longPollTimeout(options.waitS) },
@@ -277,7 +283,7 @@ export class Taskyard {
     const signal = signals.length > 0 ? AbortSignal.any(signals) : undefined;
     try {
       for (;;) {
-        const task = await this.getTask(id, { signal, waitS: LONG_POLL_S });
+        const task = await this.getTask(id, { signal, waitS: LONG_POLL_S, until: 'finished' });
         if (FINISHED.has(task.status)) return task;
       }
     } catch (error) {

@@ -54,6 +54,7 @@ import { TaskDetailDto, TaskEventDto, TaskPageDto, TaskViewDto } from './task-vi
 import {
   CreateTaskDto,
   CreateTaskFormDto,
+  GetTaskQuery,
   ListEventsQuery,
   ListTasksQuery,
   specFromForm,
@@ -152,12 +153,16 @@ export class TasksController {
     return this.tasks.list(caller, query);
   }
 
-  /** `Prefer: wait=N` waits up to N seconds for the task's next change (at once if it has ended). */
+  /**
+   * `Prefer: wait=N` waits up to N seconds for the task's next change, or with `?until=finished`
+   * for its end (at once if it has ended).
+   */
   @Get(':id')
   @TaskIdParam()
   @ApiOperation({
     operationId: 'getTask',
-    summary: 'A task with its artifacts; with Prefer: wait=N, once it has changed (long poll)',
+    summary:
+      'A task with its artifacts; with Prefer: wait=N, once it has changed or finished (long poll)',
   })
   @ApiHeader({
     name: 'Prefer',
@@ -184,17 +189,17 @@ export class TasksController {
     @CurrentCaller() caller: Caller,
     @Param('id', TASK_ID) id: string,
     @Res({ passthrough: true }) response: Response,
+    @Query() query: GetTaskQuery,
     @Headers('Prefer') prefer?: string,
     @Headers('If-None-Match') ifNoneMatch?: string,
   ): Promise<TaskView & { artifacts: { name: string; size: number; mediaType: string }[] }> {
     const waitS = Math.min(this.config.tasks.maxWaitS, preferredWait(prefer));
     const knownSeq = /^(?:W\/)?"(\d+)"$/.exec(ifNoneMatch?.trim() ?? '')?.[1];
-    const task = await this.tasks.findChanged(
-      caller,
-      id,
-      waitS * 1000,
-      knownSeq ? Number(knownSeq) : undefined,
-    );
+    const task = await this.tasks.findChanged(caller, id, {
+      waitMs: waitS * 1000,
+      knownSeq: knownSeq ? Number(knownSeq) : undefined,
+      untilFinished: query.until === 'finished',
+    });
     if (waitS > 0) response.setHeader('Preference-Applied', `wait=${waitS}`);
     response.setHeader('ETag', `W/"${task.lastSeq}"`);
     // Decided here rather than by Express's freshness check, which answers 200 to the

@@ -201,6 +201,18 @@ export class ListTasksQuery {
   limit: number = 20;
 }
 
+export class GetTaskQuery {
+  @ApiPropertyOptional({
+    enum: ['finished'],
+    description:
+      'With Prefer: wait=N, `finished` answers once the task has finished (or after N seconds), ' +
+      'not at its first change: one request for a task’s outcome.',
+  })
+  @IsOptional()
+  @IsIn(['finished'])
+  until?: 'finished';
+}
+
 export class ListEventsQuery {
   @ApiPropertyOptional({
     type: 'integer',

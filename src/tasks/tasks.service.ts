@@ -30,6 +30,13 @@ export interface TaskPage {
  * Finding tasks (one, by long poll, a page of them, a task's events) and acting on them; ids are
  * UUIDs (checked at the edge). Creating is TaskCreator's.
  */
+/** How GET /tasks/:id waits: see `findChanged`. */
+export interface TaskWait {
+  waitMs: number;
+  knownSeq?: number;
+  untilFinished: boolean;
+}
+
 @Injectable()
 export class TasksService {
   constructor(
@@ -142,14 +149,11 @@ export class TasksService {
 
   /**
    * The task, after waiting up to `waitMs` for it to change when it is at `knownSeq` (or, without
-   * one, at its current state). A finished task is answered at once.
+   * one, at its current state), or with `untilFinished` for it to finish. A finished task is
+   * answered at once.
    */
-  async findChanged(
-    caller: Caller,
-    id: string,
-    waitMs: number,
-    knownSeq?: number,
-  ): Promise<TaskEntity> {
+  async findChanged(caller: Caller, id: string, wait: TaskWait): Promise<TaskEntity> {
+    const { waitMs, knownSeq, untilFinished } = wait;
     if (waitMs <= 0) return this.find(caller, id);
     const deadline = Date.now() + waitMs;
     // Registered before each read, so that no event between the read and the wait is missed.
@@ -157,13 +161,15 @@ export class TasksService {
     try {
       let task = await this.find(caller, id);
       const seen = knownSeq ?? task.lastSeq;
-      while (task.lastSeq === seen && !FINISHED_STATUSES.includes(task.status)) {
+      const keepWaiting = (t: TaskEntity): boolean =>
+        !FINISHED_STATUSES.includes(t.status) && (untilFinished || t.lastSeq === seen);
+      while (keepWaiting(task)) {
         const seq = await next.promise;
         const remaining = deadline - Date.now();
         if (remaining <= 0) break;
         next = this.listener.nextEvent(id, remaining);
         // A late notification of an event the read already saw: keep waiting.
-        if (seq !== undefined && seq <= seen) continue;
+        if (seq !== undefined && seq <= task.lastSeq) continue;
         task = await this.find(caller, id);
       }
       return task;

@@ -224,6 +224,23 @@ describe('the client SDK (taskyard/client) against a started service', () => {
     });
   });
 
+  it('wait() asks for the outcome once: one GET for a task that starts, reports and ends', async () => {
+    const gets: string[] = [];
+    const counting = new Taskyard({
+      url: testApp.baseUrl,
+      key,
+      fetch: (input, init) => {
+        const url = input instanceof Request ? input.url : String(input);
+        if ((init?.method ?? 'GET') === 'GET')
+          gets.push(new URL(url).pathname + new URL(url).search);
+        return fetch(input, init);
+      },
+    });
+    const task = await counting.createTask({ type: 'sleep', options: { ms: 1000 } });
+    expect(await counting.wait(task.id)).toMatchObject({ status: 'succeeded' });
+    expect(gets).toEqual([`/api/v1/tasks/${task.id}?until=finished`]);
+  });
+
   it('lists every task across pages with the async iterator', async () => {
     const { key: pagesKey } = await admin.createKey({ tenant: 'sdk-pages', name: 'pages' });
     const pages = new Taskyard({ url: testApp.baseUrl, key: pagesKey });

@@ -244,6 +244,64 @@ describe('tasks API: creating, reading, listing and long polling', () => {
       expect(response.headers.etag).toBe(`W/"${body.lastSeq}"`);
     });
 
+    it('with ?until=finished waits past the task starting and its progress, for its end', async () => {
+      const task = await createTask(testApp.baseUrl, acme, {
+        type: 'sleep',
+        options: { ms: 1500 },
+      });
+      const response = await beforeTheWaitEnds(
+        http()
+          .get(`${TASKS_PATH}/${task.id}?until=finished`)
+          .set(bearer(acme))
+          .set('Prefer', 'wait=30'),
+        30,
+      );
+      if (typeof response === 'string') throw new Error(response);
+      expect(response.status).toBe(200);
+      const body = response.body as TaskBody;
+      expect(body.status).toBe('succeeded');
+      expect(response.headers.etag).toBe(`W/"${body.lastSeq}"`);
+      // It slept through `started` and its progress events before answering.
+      const events = await request(testApp.baseUrl)
+        .get(`${TASKS_PATH}/${task.id}/events`)
+        .set(bearer(acme))
+        .expect(200);
+      const kinds = (events.body as { kind: string }[]).map((e) => e.kind);
+      expect(kinds).toEqual(
+        expect.arrayContaining(['created', 'started', 'progress', 'succeeded']),
+      );
+    });
+
+    it('with ?until=finished answers a task still running when the wait runs out', async () => {
+      const task = await createTask(testApp.baseUrl, acme, {
+        type: 'sleep',
+        options: { ms: 3_600_000 },
+      });
+      await waitForTask(testApp.baseUrl, acme, task.id, ['running']);
+      const started = Date.now();
+      const response = await http()
+        .get(`${TASKS_PATH}/${task.id}?until=finished`)
+        .set(bearer(acme))
+        .set('Prefer', 'wait=1')
+        .expect(200);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+      expect((response.body as TaskBody).status).toBe('running');
+      await request(testApp.baseUrl)
+        .post(`${TASKS_PATH}/${task.id}/cancel`)
+        .set(bearer(acme))
+        .expect(202);
+    });
+
+    it('refuses an unknown ?until with a 422 naming the field', async () => {
+      const task = await createTask(testApp.baseUrl, acme, { type: 'echo', payload: 1 });
+      const response = await http()
+        .get(`${TASKS_PATH}/${task.id}?until=started`)
+        .set(bearer(acme))
+        .expect(422);
+      expect(response.headers['content-type']).toMatch(PROBLEM_JSON);
+      expect(JSON.stringify(response.body)).toContain('until');
+    });
+
     it('answers at once for a finished task: 200, or 304 when If-None-Match is current', async () => {
       const task = await createTask(testApp.baseUrl, acme, { type: 'echo', payload: 1 });
       const done = await waitForTask(testApp.baseUrl, acme, task.id);
