@@ -236,10 +236,10 @@ function notes(config: TasksBenchConfig, buildNote: string): string[] {
     'echo: tasks/s counts tasks created and seen succeeded by their client per second of the ' +
       'measured phase. PostgreSQL serializes the commits of transactions that NOTIFY (a lock held ' +
       'through the commit and its WAL flush), so the pgbench INSERT+NOTIFY rate is the ceiling of ' +
-      'task creations, each of which NOTIFYs in its own transaction; claims and completions, batched ' +
-      'by the worker, add fewer. The bare node:http figure is what one Node process answers with no ' +
+      'task creations if each NOTIFYs in its own transaction (creates are group-committed, so they ' +
+      'share); claims and completions, batched by the worker, add fewer. The bare node:http figure is what one Node process answers with no ' +
       'framework to the same client loops (whichever of the two saturates first bounds it; see its ' +
-      'CPU line): the HTTP ceiling for the 1 POST + ~2 GETs of each task.',
+      'CPU line): the HTTP ceiling for the 1 POST + 1 GET (?until=finished) of each task.',
     'upload and cp both read the input from the page cache (it was just written) and write to the ' +
       'page cache; neither fsyncs. The service also hashes (sha256) and parses multipart.',
     'upload clients: seconds are the upload call alone (the SDK child times uploadFile; curl its ' +
@@ -249,7 +249,9 @@ function notes(config: TasksBenchConfig, buildNote: string): string[] {
       '(csv.import, text.analyze) refuse or fail on these random bytes.',
     'csv.import: rows/s is from the task\'s "started" to its "succeeded" event (server clock); the ' +
       'psql figure is wall clock of the whole psql process (start-up included). Both COPY in one ' +
-      'transaction; csv.import also converts and checks each value in Node.',
+      'transaction; csv.import hands a file PostgreSQL reads as the service would to COPY … FORMAT ' +
+      'csv (result.parser "postgres", checked on the way by a byte scanner), and parses and checks ' +
+      'any other in Node (result.parser "node").',
     ...(config.cpuProfileDir
       ? [`CPU profiles of the service processes: ${config.cpuProfileDir}`]
       : []),

@@ -121,6 +121,8 @@ export interface CsvImportResult {
   /** From the `created` event to the `started` event: waiting in the queue. */
   queuedSeconds: number;
   progressEvents: number;
+  /** Which parser loaded the table (result.parser): PostgreSQL's COPY … FORMAT csv, or Node's. */
+  parser: string;
   rowsPerSecond: number;
   mbPerSecond: number;
   wallRowsPerSecond: number;
@@ -145,7 +147,7 @@ export async function measureCsvImport(
   const { task } = await waitForSuccess(client, created, 30);
   const wallSeconds = (performance.now() - started) / 1000;
   const cpu = meter.read();
-  const result = task.result as { rowsLoaded?: number; rowsRejected?: number };
+  const result = task.result as { rowsLoaded?: number; rowsRejected?: number; parser?: string };
   if (result.rowsLoaded !== input.rows || result.rowsRejected !== 0) {
     throw new Error(
       `csv.import loaded ${result.rowsLoaded} rows and rejected ${result.rowsRejected}; ` +
@@ -166,6 +168,7 @@ export async function measureCsvImport(
     wallSeconds,
     requestSeconds,
     progressEvents: events.filter((e) => e.kind === 'progress').length,
+    parser: result.parser ?? 'unknown',
     queuedSeconds: (at('started') - at('created')) / 1000,
     rowsPerSecond: input.rows / taskSeconds,
     mbPerSecond: input.bytes / MB / taskSeconds,

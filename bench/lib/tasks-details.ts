@@ -97,7 +97,8 @@ export function detailLines(results: TasksResults): string[] {
       `csv.import: ${formatMeasure(csv.bytes / MB)} MB; POST (upload + create) ` +
         `${formatMeasure(csv.requestSeconds)} s, queued ${formatMeasure(csv.queuedSeconds * 1000)} ms, ` +
         `started→succeeded ${formatMeasure(csv.taskSeconds)} s, wall ${formatMeasure(csv.wallSeconds)} s ` +
-        `(${formatCount(csv.wallRowsPerSecond)} rows/s), ${csv.progressEvents} progress events`,
+        `(${formatCount(csv.wallRowsPerSecond)} rows/s), ${csv.progressEvents} progress events, ` +
+        `parser ${csv.parser}`,
     );
     lines.push(
       `psql \\copy: ${formatMeasure(psql.seconds)} s wall, of which start-up and connection ` +
